@@ -1,0 +1,1 @@
+//! relance placeholder
