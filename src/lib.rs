@@ -1,1 +1,27 @@
-//! relance placeholder
+//! relance chases unpaid invoices from the user's own mailbox.
+//!
+//! Layout:
+//! - [`domain`]: ids, money, steps, reply classes, case states;
+//! - [`calendar`]: business days, holidays, the sending window (pure);
+//! - [`clock`]: the only reader of the wall clock;
+//! - [`config`]: TOML -> validated configuration;
+//! - [`engine`]: the pure sequence engine (`decide`);
+//! - [`detect`]: is this sent mail an invoice? (pure);
+//! - [`classify`]: what does this reply say? (pure);
+//! - [`compose`]: templates and threaded reminder messages (pure);
+//! - [`store`]: SQLite state, the outbox and the audit log;
+//! - [`mailbox`]: IMAP and SMTP adapters, no rules;
+//! - [`daemon`]: the tokio tasks that tie everything together;
+//! - [`cli`]: the command line.
+
+pub mod calendar;
+pub mod classify;
+pub mod cli;
+pub mod clock;
+pub mod compose;
+pub mod config;
+pub mod daemon;
+pub mod detect;
+pub mod domain;
+pub mod engine;
+pub mod store;

@@ -1,0 +1,1 @@
+//! Reply understanding: class, date, amount and evidence.

@@ -1,0 +1,1 @@
+//! Message composition: templates and threaded RFC 5322 reminders.

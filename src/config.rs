@@ -1,0 +1,1 @@
+//! Configuration: TOML -> raw serde structs -> validated, typed `Config`.

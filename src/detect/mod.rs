@@ -1,0 +1,1 @@
+//! Invoice detection in sent mail: regexes and Factur-X.
