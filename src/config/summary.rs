@@ -85,7 +85,6 @@ impl Config {
 
     fn write_sequence(&self, out: &mut String) {
         let s = &self.sequence;
-        let lang = self.company.language;
         let mode = match s.mode {
             Mode::Send => "send (reminders go out by SMTP)",
             Mode::Draft => "draft (reminders are put in Drafts for you to send)",
@@ -110,6 +109,12 @@ impl Config {
         );
         let _ = writeln!(out, "Ladder ({}):", s.grouping);
         write_ladder(out, &s.ladder, "  ");
+        self.write_timing(out);
+    }
+
+    fn write_timing(&self, out: &mut String) {
+        let s = &self.sequence;
+        let lang = self.company.language;
         let _ = writeln!(
             out,
             "Timing: min-gap {}, manual contact postpones {}, promise grace {}, \

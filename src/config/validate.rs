@@ -255,6 +255,12 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// A secret source named in the file: its key, where, and what it says.
+type Found = (&'static str, Range<usize>, SecretSource);
+
+/// Builds a source from the key's text.
+type Maker = fn(String) -> SecretSource;
+
 /// Exactly one source of secret, and an inline password only on request.
 fn auth(
     ck: &mut Check<'_>,
@@ -262,59 +268,9 @@ fn auth(
     span: &Range<usize>,
     a: &RawAuth<'_>,
 ) -> Result<Auth, Error> {
-    let text = |v: &S<String>| (v.span(), v.get_ref().clone());
-    let mut found: Vec<(&str, Range<usize>, SecretSource)> = Vec::new();
-    if let Some(p) = a.password_file {
-        found.push((
-            "password-file",
-            p.span(),
-            SecretSource::File(ck.path(p.get_ref())),
-        ));
-    }
-    let named = [
-        (
-            "password-command",
-            a.password_command,
-            SecretSource::Command as fn(String) -> SecretSource,
-        ),
-        ("password-env", a.password_env, SecretSource::Env),
-        (
-            "password-credential",
-            a.password_credential,
-            SecretSource::Credential,
-        ),
-        (
-            "oauth2-token-command",
-            a.oauth2_token_command,
-            SecretSource::Command,
-        ),
-        ("password", a.password, SecretSource::Inline),
-    ];
-    for (key, value, make) in named {
-        if let Some(v) = value {
-            let (s, t) = text(v);
-            if t.trim().is_empty() || (key == "password-credential" && t.contains('/')) {
-                return Err(ck.error(
-                    &s,
-                    format!("invalid {key} '{t}', expected a non-empty name"),
-                ));
-            }
-            found.push((key, s, make(t)));
-        }
-    }
-    let inline_ok = a.insecure_inline_password == Some(true);
-    if let Some((_, s, _)) = found.iter().find(|(k, _, _)| *k == "password")
-        && !inline_ok
-    {
-        return Err(ck.error(
-            s,
-            format!(
-                "[{table}] password is written in the file, expected password-file, \
-                 password-credential, password-env or password-command \
-                 (or insecure-inline-password = true to accept it)"
-            ),
-        ));
-    }
+    let mut found = sources(ck, a)?;
+    // The later key in the file is the one to point at.
+    found.sort_by_key(|(_, s, _)| s.start);
     let mut found = found.into_iter();
     let Some((key, s, source)) = found.next() else {
         return Err(ck.error(
@@ -332,6 +288,16 @@ fn auth(
         ));
     }
     if key == "password" {
+        if a.insecure_inline_password != Some(true) {
+            return Err(ck.error(
+                &s,
+                format!(
+                    "[{table}] password is written in the file, expected password-file, \
+                     password-credential, password-env or password-command \
+                     (or insecure-inline-password = true to accept it)"
+                ),
+            ));
+        }
         ck.warnings.push(format!(
             "{}: the [{table}] password is written in the configuration file; \
              prefer password-file or a systemd credential",
@@ -344,4 +310,44 @@ fn auth(
     } else {
         Auth::Password(secret)
     })
+}
+
+/// Every secret source set in the table, each checked on its own.
+fn sources(ck: &Check<'_>, a: &RawAuth<'_>) -> Result<Vec<Found>, Error> {
+    let mut found: Vec<Found> = Vec::new();
+    if let Some(p) = a.password_file {
+        let source = SecretSource::File(ck.path(p.get_ref()));
+        found.push(("password-file", p.span(), source));
+    }
+    let named: [(&'static str, _, Maker); 5] = [
+        (
+            "password-command",
+            a.password_command,
+            SecretSource::Command,
+        ),
+        ("password-env", a.password_env, SecretSource::Env),
+        (
+            "password-credential",
+            a.password_credential,
+            SecretSource::Credential,
+        ),
+        (
+            "oauth2-token-command",
+            a.oauth2_token_command,
+            SecretSource::Command,
+        ),
+        ("password", a.password, SecretSource::Inline),
+    ];
+    for (key, value, make) in named {
+        let Some(v) = value else { continue };
+        let text = v.get_ref();
+        if text.trim().is_empty() || (key == "password-credential" && text.contains('/')) {
+            return Err(ck.error(
+                &v.span(),
+                format!("invalid {key} '{text}', expected a non-empty name"),
+            ));
+        }
+        found.push((key, v.span(), make(text.clone())));
+    }
+    Ok(found)
 }

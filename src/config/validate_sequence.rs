@@ -50,17 +50,14 @@ fn currency(text: &str) -> Result<Currency, String> {
         .ok_or_else(|| format!("invalid currency '{text}', expected an ISO code such as EUR"))
 }
 
-fn delay(ck: &Check<'_>, v: &Option<S<String>>, default: Delay) -> Result<Delay, Error> {
-    ck.opt(v, default, |s| values::delay(s))
-}
-
 pub(crate) fn sequence(
     ck: &Check<'_>,
     raw: &RawSequence,
     tz: Tz,
     currency: Currency,
 ) -> Result<Sequence, Error> {
-    let time = |v: &Option<S<String>>, d| ck.opt(v, d, |s| values::time(s));
+    let time = |v: &Option<S<String>>, def| ck.opt(v, def, |s| values::time(s));
+    let d = |v: &Option<S<String>>, def| ck.opt(v, def, |s| values::delay(s));
     let forewarning_at = time(&raw.forewarning_at, defaults::FOREWARNING_AT)?;
     let digest = Digest {
         day: ck.opt(&raw.digest_day, defaults::DIGEST.day, |s| {
@@ -84,21 +81,16 @@ pub(crate) fn sequence(
             Some(steps) => ladder(ck, steps)?,
             None => defaults::ladder(),
         },
-        min_gap: delay(ck, &raw.min_gap, defaults::MIN_GAP)?,
-        manual_contact_delay: delay(
-            ck,
-            &raw.manual_contact_delay,
-            defaults::MANUAL_CONTACT_DELAY,
-        )?,
-        promise_grace: delay(ck, &raw.promise_grace, defaults::PROMISE_GRACE)?,
-        ooo_default_delay: delay(ck, &raw.ooo_default_delay, defaults::OOO_DEFAULT_DELAY)?,
-        paid_confirmation_delay: delay(
-            ck,
+        min_gap: d(&raw.min_gap, defaults::MIN_GAP)?,
+        manual_contact_delay: d(&raw.manual_contact_delay, defaults::MANUAL_CONTACT_DELAY)?,
+        promise_grace: d(&raw.promise_grace, defaults::PROMISE_GRACE)?,
+        ooo_default_delay: d(&raw.ooo_default_delay, defaults::OOO_DEFAULT_DELAY)?,
+        paid_confirmation_delay: d(
             &raw.paid_confirmation_delay,
             defaults::PAID_CONFIRMATION_DELAY,
         )?,
-        notice_deadline: delay(ck, &raw.notice_deadline, defaults::NOTICE_DEADLINE)?,
-        limitation_warning: delay(ck, &raw.limitation_warning, defaults::LIMITATION_WARNING)?,
+        notice_deadline: d(&raw.notice_deadline, defaults::NOTICE_DEADLINE)?,
+        limitation_warning: d(&raw.limitation_warning, defaults::LIMITATION_WARNING)?,
         minimum_amount: ck.opt(&raw.minimum_amount, Money::zero(currency), |n| {
             values::amount(n, currency)
         })?,
@@ -236,6 +228,26 @@ pub(crate) fn penalties(
         },
         None => defaults::indemnity(regime),
     };
+    let rates = rates(ck, raw)?;
+    let contractual_rate = ck.maybe(&raw.contractual_rate, values::decimal)?;
+    if regime != PenaltyRegime::None && contractual_rate.is_none() && rates.is_empty() {
+        ck.warnings.push(format!(
+            "{}: no [[penalties.rate]] and no contractual-rate: reminders will state the \
+             penalties without computing them",
+            ck.src.path.display()
+        ));
+    }
+    Ok(Penalties {
+        regime,
+        contractual_rate,
+        margin: ck.opt(&raw.margin, defaults::margin(regime), values::decimal)?,
+        indemnity,
+        rates,
+    })
+}
+
+/// The dated rates, sorted, one per date.
+fn rates(ck: &Check<'_>, raw: &RawPenalties) -> Result<Vec<DatedRate>, Error> {
     let mut rates: Vec<(DatedRate, &S<String>)> = Vec::new();
     for r in &raw.rate {
         let from = ck.at(&r.from, |s| values::date(s))?;
@@ -252,21 +264,7 @@ pub(crate) fn penalties(
             ),
         ));
     }
-    let contractual_rate = ck.maybe(&raw.contractual_rate, values::decimal)?;
-    if regime != PenaltyRegime::None && contractual_rate.is_none() && rates.is_empty() {
-        ck.warnings.push(format!(
-            "{}: no [[penalties.rate]] and no contractual-rate: reminders will state the \
-             penalties without computing them",
-            ck.src.path.display()
-        ));
-    }
-    Ok(Penalties {
-        regime,
-        contractual_rate,
-        margin: ck.opt(&raw.margin, defaults::margin(regime), values::decimal)?,
-        indemnity,
-        rates: rates.into_iter().map(|(r, _)| r).collect(),
-    })
+    Ok(rates.into_iter().map(|(r, _)| r).collect())
 }
 
 pub(crate) fn logging(ck: &Check<'_>, raw: &RawLogging) -> Result<Logging, Error> {

@@ -144,7 +144,7 @@ fn password_sources_are_exactly_one_and_never_inline_by_accident() {
     );
     assert_eq!(
         err(&two),
-        "relance.toml:7:16: [imap] sets both password-file and password-env, expected only one"
+        "relance.toml:8:17: [imap] sets both password-env and password-file, expected only one"
     );
     let inline = MINIMAL.replacen(
         "password-env = \"RELANCE_IMAP\"",
