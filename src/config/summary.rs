@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use chrono::Weekday;
 
 use super::Config;
-use super::model::{Auth, ClientConfig, Indemnity, PenaltyRegime, SaveToSent, Server, Tls};
+use super::model::{
+    Auth, ClientConfig, Indemnity, LogFormat, PenaltyRegime, SaveToSent, Server, Tls,
+};
 use super::values::delay_text;
 use crate::calendar::WeekdaySet;
 use crate::domain::{Language, Mode, StepAction};
@@ -37,11 +39,11 @@ impl Config {
         self.write_penalties(&mut out);
         self.write_detect(&mut out);
         self.write_clients(&mut out);
-        let _ = writeln!(
-            out,
-            "Logging: {} ({:?})",
-            self.logging.level, self.logging.format
-        );
+        let format = match self.logging.format {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        };
+        let _ = writeln!(out, "Logging: {}, {format}", self.logging.level);
         if !self.warnings.is_empty() {
             let _ = writeln!(out, "Warnings:");
             for w in &self.warnings {
@@ -61,12 +63,12 @@ impl Config {
                 let _ = writeln!(out, "Mailbox: {}", server(&imap.server));
                 let _ = writeln!(
                     out,
-                    "  folders: inbox {}, sent {}, drafts {}; {}, polling every {} s otherwise",
+                    "  folders: inbox {}, sent {}, drafts {}; {}, polling every {} otherwise",
                     f.inbox,
                     auto(&f.sent, "\\Sent"),
                     auto(&f.drafts, "\\Drafts"),
                     if imap.idle { "IDLE on" } else { "IDLE off" },
-                    imap.poll_interval.as_secs()
+                    interval_text(imap.poll_interval)
                 );
             }
             None => {
@@ -321,6 +323,7 @@ fn client_line(c: &ClientConfig, lang: Language) -> String {
     format!("{name} [{}]: {}", matches.join(", "), parts.join(", "))
 }
 
+/// "mon-fri", "mon,wed-fri": runs of three or more days as ranges.
 fn days_text(days: WeekdaySet) -> String {
     let all = [
         Weekday::Mon,
@@ -331,12 +334,25 @@ fn days_text(days: WeekdaySet) -> String {
         Weekday::Sat,
         Weekday::Sun,
     ];
-    let on: Vec<&str> = all
+    let mut runs: Vec<(Weekday, Weekday, usize)> = Vec::new();
+    for d in all.into_iter().filter(|d| days.contains(*d)) {
+        match runs.last_mut() {
+            Some((_, last, len)) if last.succ() == d => {
+                *last = d;
+                *len += 1;
+            }
+            _ => runs.push((d, d, 1)),
+        }
+    }
+    let parts: Vec<String> = runs
         .into_iter()
-        .filter(|d| days.contains(*d))
-        .map(weekday_name)
+        .flat_map(|(first, last, len)| match len {
+            1 => vec![weekday_name(first).to_string()],
+            2 => vec![weekday_name(first).into(), weekday_name(last).into()],
+            _ => vec![format!("{}-{}", weekday_name(first), weekday_name(last))],
+        })
         .collect();
-    on.join(",")
+    parts.join(",")
 }
 
 fn weekday_name(d: Weekday) -> &'static str {
@@ -349,4 +365,16 @@ fn weekday_name(d: Weekday) -> &'static str {
         Weekday::Sat => "sat",
         Weekday::Sun => "sun",
     }
+}
+
+fn interval_text(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    let (n, unit) = if s.is_multiple_of(3600) {
+        (s / 3600, "hour")
+    } else if s.is_multiple_of(60) {
+        (s / 60, "minute")
+    } else {
+        (s, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
