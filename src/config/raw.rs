@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_spanned::Spanned;
 
 pub(crate) use super::raw_sequence::{
-    RawClient, RawDetect, RawLogging, RawPenalties, RawSequence, RawTemplates,
+    RawClient, RawDate, RawDetect, RawLogging, RawPenalties, RawSequence, RawTemplates,
 };
 
 /// A value with its byte span in the file.
@@ -116,7 +116,7 @@ pub(crate) struct RawState {
     pub database: Option<PathBuf>,
     /// `YYYY-MM-DD`: invoices sent before this day are not tracked. Default:
     /// the day of the first run (the database records it).
-    pub since: Option<S<String>>,
+    pub since: Option<S<RawDate>>,
 }
 
 /// `[imap]`: the mailbox that is watched.

@@ -7,14 +7,12 @@ use serde::Deserialize;
 
 use super::raw::{RawAddress, S};
 
-/// A number written as a TOML integer, float or string ("30", "30 EUR").
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum RawNumber {
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
+/// A number written as a TOML integer, float or string ("30", "30 EUR");
+/// kept as a TOML value so a wrong type gets a precise message.
+pub(crate) type RawNumber = toml::Value;
+
+/// A date written as a string ("2026-01-01") or a bare TOML date.
+pub(crate) type RawDate = toml::Value;
 
 /// `[detect]`: which sent messages are invoices.
 #[derive(Debug, Default, Deserialize)]
@@ -149,7 +147,7 @@ pub(crate) struct RawPenalties {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawRate {
     /// `YYYY-MM-DD` from which the rate applies.
-    pub from: S<String>,
+    pub from: S<RawDate>,
     /// Annual rate in percent ("2.15").
     pub rate: S<RawNumber>,
 }

@@ -24,7 +24,10 @@ pub(crate) struct Check<'a> {
 
 impl<'a> Check<'a> {
     pub fn new(src: Source<'a>) -> Check<'a> {
-        let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Absolute now, so a later change of working directory cannot move
+        // the database or a secret file.
+        let absolute = std::path::absolute(src.path).unwrap_or_else(|_| src.path.to_path_buf());
+        let base = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         Check {
             src,
             base,
@@ -134,7 +137,7 @@ pub(crate) fn state(ck: &Check<'_>, raw: &RawState) -> Result<State, Error> {
             .database
             .as_deref()
             .map_or_else(|| PathBuf::from(defaults::DATABASE), |p| ck.path(p)),
-        since: ck.maybe(&raw.since, |s| values::date(s))?,
+        since: ck.maybe(&raw.since, values::date)?,
     })
 }
 

@@ -10,7 +10,9 @@ use super::model::{
     PenaltyRegime, Sequence,
 };
 use super::raw::S;
-use super::raw_sequence::{RawDetect, RawLogging, RawPenalties, RawSequence, RawStep, RawWindow};
+use super::raw_sequence::{
+    RawDate, RawDetect, RawLogging, RawPenalties, RawSequence, RawStep, RawWindow,
+};
 use super::validate::Check;
 use super::values;
 use crate::calendar::{SendingWindow, WeekdaySet};
@@ -248,9 +250,9 @@ pub(crate) fn penalties(
 
 /// The dated rates, sorted, one per date.
 fn rates(ck: &Check<'_>, raw: &RawPenalties) -> Result<Vec<DatedRate>, Error> {
-    let mut rates: Vec<(DatedRate, &S<String>)> = Vec::new();
+    let mut rates: Vec<(DatedRate, &S<RawDate>)> = Vec::new();
     for r in &raw.rate {
-        let from = ck.at(&r.from, |s| values::date(s))?;
+        let from = ck.at(&r.from, values::date)?;
         let rate = ck.at(&r.rate, values::decimal)?;
         rates.push((DatedRate { from, rate }, &r.from));
     }

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use super::raw_sequence::RawNumber;
+use super::raw_sequence::{RawDate, RawNumber};
 use crate::domain::{Currency, EmailAddress, Money, UnknownName};
 use crate::engine::Delay;
 
@@ -71,10 +71,15 @@ pub(crate) fn time(text: &str) -> Result<NaiveTime, String> {
         .map_err(|_| format!("invalid time '{text}', expected HH:MM (e.g. '09:00')"))
 }
 
-/// A date "YYYY-MM-DD".
-pub(crate) fn date(text: &str) -> Result<NaiveDate, String> {
+/// A date "YYYY-MM-DD", quoted or as a bare TOML date.
+pub(crate) fn date(raw: &RawDate) -> Result<NaiveDate, String> {
+    let text = match raw {
+        RawDate::String(t) => t.clone(),
+        RawDate::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        other => other.to_string(),
+    };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("invalid date '{text}', expected YYYY-MM-DD"))
+        .map_err(|_| format!("invalid date {}, expected YYYY-MM-DD", shown(raw)))
 }
 
 /// An English three-letter weekday name.
@@ -120,10 +125,11 @@ pub(crate) fn spelled<T: FromStr<Err = UnknownName>>(what: &str, text: &str) -> 
 /// A non-negative decimal from a TOML number or a string.
 pub(crate) fn decimal(raw: &RawNumber) -> Result<Decimal, String> {
     let parsed = match raw {
-        RawNumber::Int(i) => Some(Decimal::from(*i)),
+        RawNumber::Integer(i) => Some(Decimal::from(*i)),
         // Through its shortest text form, so 2.15 stays exactly 2.15.
         RawNumber::Float(f) => Decimal::from_str(&f.to_string()).ok(),
-        RawNumber::Text(t) => Decimal::from_str(t.trim()).ok(),
+        RawNumber::String(t) => Decimal::from_str(t.trim()).ok(),
+        _ => None,
     };
     match parsed {
         Some(d) if !d.is_sign_negative() => Ok(d),
@@ -137,19 +143,17 @@ pub(crate) fn decimal(raw: &RawNumber) -> Result<Decimal, String> {
 /// An amount with an optional currency before or after: "30", "30 EUR",
 /// "€30", "25 £".
 pub(crate) fn amount(raw: &RawNumber, default: Currency) -> Result<Money, String> {
-    let RawNumber::Text(text) = raw else {
+    let RawNumber::String(text) = raw else {
         return decimal(raw).map(|d| Money::new(d, default));
     };
     let text = text.trim();
-    let split = text
-        .find(|c: char| c.is_ascii_digit())
-        .zip(text.rfind(|c: char| c.is_ascii_digit()));
     let bad = || {
         format!(
             "invalid amount '{text}', expected a decimal with an optional currency (e.g. \"30 EUR\")"
         )
     };
-    let (first, last) = split.ok_or_else(bad)?;
+    let first = text.find(|c: char| c.is_ascii_digit()).ok_or_else(bad)?;
+    let last = text.rfind(|c: char| c.is_ascii_digit()).ok_or_else(bad)?;
     let number = &text[first..=last];
     let currency_text = format!("{}{}", &text[..first], &text[last + 1..]);
     let currency = match currency_text.trim() {
@@ -160,11 +164,11 @@ pub(crate) fn amount(raw: &RawNumber, default: Currency) -> Result<Money, String
     Ok(Money::new(amount, currency))
 }
 
-fn shown(raw: &RawNumber) -> String {
+/// A TOML value as the user wrote it, strings quoted.
+fn shown(raw: &toml::Value) -> String {
     match raw {
-        RawNumber::Int(i) => i.to_string(),
-        RawNumber::Float(f) => f.to_string(),
-        RawNumber::Text(t) => format!("'{t}'"),
+        toml::Value::String(t) => format!("'{t}'"),
+        other => other.to_string(),
     }
 }
 

@@ -62,6 +62,14 @@ fn values_are_placed_at_their_line_and_column() {
             "relance.toml:13:9: invalid date '01/01/2026', expected YYYY-MM-DD",
         ),
         (
+            "[sequence]\nminimum-amount = true\n",
+            "relance.toml:13:18: invalid number true, expected a non-negative decimal such as \"2.15\"",
+        ),
+        (
+            "[sequence]\nminimum-amount = \"30 euros\"\n",
+            "relance.toml:13:18: invalid amount '30 euros', expected a decimal with an optional currency (e.g. \"30 EUR\")",
+        ),
+        (
             "[penalties]\nregime = \"fr\"\n",
             "relance.toml:13:10: unknown penalty regime 'fr', expected one of: fr-b2b, uk-b2b, none",
         ),

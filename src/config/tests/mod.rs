@@ -210,6 +210,72 @@ fn minimum_amounts_accept_numbers_and_currencies() {
 }
 
 #[test]
+fn dates_may_be_bare_toml_dates() {
+    let c =
+        with("[state]\nsince = 2026-02-01\n[[penalties.rate]]\nfrom = 2025-06-11\nrate = 2.15\n")
+            .unwrap();
+    assert_eq!(c.state.since, Some(date(2026, 2, 1)));
+    assert_eq!(
+        c.penalties.reference_rate_on(date(2026, 1, 1)),
+        Some(dec!(2.15))
+    );
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+}
+
+#[test]
+fn the_reference_documents_every_key_of_the_example() {
+    let doc = include_str!("../../../docs/configuration.md");
+    let example: toml::Table = toml::from_str(EXAMPLE).unwrap();
+    let mut keys = Vec::new();
+    collect_keys(&toml::Value::Table(example), &mut keys);
+    // Keys that only appear commented out in the example are in the
+    // documentation too; check the raw text for them.
+    for key in [
+        "domain",
+        "password-file",
+        "password-command",
+        "password-env",
+        "oauth2-token-command",
+        "insecure-inline-password",
+        "ca-file",
+        "sent",
+        "drafts",
+        "body",
+        "amount",
+        "currency",
+        "issue-date",
+        "due-date",
+        "contractual-rate",
+        "margin",
+    ] {
+        assert!(
+            EXAMPLE.contains(&format!("# {key} = ")),
+            "example lacks {key}"
+        );
+        keys.push(key.to_string());
+    }
+    for key in keys {
+        let documented = doc.contains(&format!("`{key}`"))
+            || doc.contains(&format!("[{key}]"))
+            || doc.contains(&format!(".{key}]"));
+        assert!(documented, "docs/configuration.md lacks `{key}`");
+    }
+}
+
+fn collect_keys(value: &toml::Value, out: &mut Vec<String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                out.push(k.clone());
+                collect_keys(v, out);
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|v| collect_keys(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
 fn optional_features_can_be_turned_off() {
     let c = with(
         "[sequence]\nforewarning = false\ndigest-day = \"fri\"\ndigest-at = \"16:30\"\n\
