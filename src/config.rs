@@ -1,1 +1,0 @@
-//! Configuration: TOML -> raw serde structs -> validated, typed `Config`.
