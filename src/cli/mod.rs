@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::clock::Clock;
+use crate::config::{self, Config};
 
 /// Chases unpaid invoices from your own mailbox.
 #[derive(Debug, Parser)]
@@ -144,10 +145,44 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("expected an RFC 3339 instant such as 2026-03-02T09:00:00+01:00: {e}"))
 }
 
+/// EX_CONFIG from sysexits.h: systemd's `RestartPreventExitStatus=78`.
+const EXIT_CONFIG: u8 = 78;
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let clock = cli.now.map_or_else(Clock::system, Clock::fixed);
-    let _ = clock;
-    ExitCode::SUCCESS
+    match dispatch(&cli, &clock) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("relance: {err:#}");
+            if err.downcast_ref::<config::Error>().is_some() {
+                ExitCode::from(EXIT_CONFIG)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let config = Config::load(&cli.config)?;
+    for warning in &config.warnings {
+        eprintln!("relance: warning: {warning}");
+    }
+    Ok(config)
+}
+
+fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::CheckConfig => {
+            let config = load_config(cli)?;
+            println!("{}", config.summary());
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            let _ = clock;
+            anyhow::bail!("command {other:?} is not available in this build")
+        }
+    }
 }
