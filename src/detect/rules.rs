@@ -1,0 +1,271 @@
+//! The regular expressions that recognise an invoice in a sent mail: built-in
+//! French and English defaults, and the user's configured patterns.
+//!
+//! Each list is tried in order and the first usable match wins, so the lists
+//! are ordered by how much a match means (an "amount due" beats a "total").
+//! Configured patterns go before the defaults, which stay unless disabled.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::domain::{Currency, EmailAddress};
+
+/// A date as invoices write it; [`super::parse::date`] decides what it means.
+const DATE: &str = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:er|st|nd|rd|th)?\s+\p{L}+\.?,?\s+\d{4}|\p{L}+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}";
+/// An amount in French or English notation; [`super::parse::amount`] reads it.
+const AMOUNT: &str = r"\d{1,3}(?:[ \x{a0}\x{202f}.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?";
+const CURRENCY: &str = r"€|EUR\b|euros?\b|£|GBP\b|US\$|\$|USD\b|CHF\b";
+/// A keyword must not be the tail of a longer word ("subtotal", "sous-total").
+const START: &str = r"(?:^|[^\p{L}-])";
+
+/// The built-in patterns, compiled once.
+static DEFAULTS: LazyLock<Patterns> = LazyLock::new(Patterns::builtin);
+
+/// The patterns of one kind of fact, in priority order.
+#[derive(Debug, Clone, Default)]
+pub struct Patterns {
+    /// Capture `kind` (the document word) and `number`.
+    pub number: Vec<Regex>,
+    /// Capture `amount`, optionally `cur1`/`cur2` (currency before or after)
+    /// and `tail` (an "HT" there disqualifies the match).
+    pub amount: Vec<Regex>,
+    /// Capture `date`.
+    pub due_date: Vec<Regex>,
+    /// Capture `date`.
+    pub issue_date: Vec<Regex>,
+    /// Capture `days` (absent means payable on receipt) and optional `eom`.
+    pub payment_terms: Vec<Regex>,
+    /// A subject matching one of these is a reminder, not an invoice.
+    pub reminder: Vec<Regex>,
+    /// A subject matching one of these is a quote or pro forma, unless the
+    /// subject also names an invoice number.
+    pub quote: Vec<Regex>,
+}
+
+/// Detection rules: the patterns plus the facts that are not in the mail.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub patterns: Patterns,
+    /// Days from issue to due date when the invoice states none.
+    pub payment_terms_days: u32,
+    /// Currency of an amount written without one.
+    pub default_currency: Currency,
+    /// The user's own addresses, never counted as client contacts.
+    pub own_addresses: Vec<EmailAddress>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            patterns: DEFAULTS.clone(),
+            payment_terms_days: 30,
+            default_currency: Currency::EUR,
+            own_addresses: Vec::new(),
+        }
+    }
+}
+
+/// What the configuration may change: pattern strings per fact (tried
+/// before the built-in ones), and the facts the mail does not carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub number: Vec<String>,
+    pub amount: Vec<String>,
+    pub due_date: Vec<String>,
+    pub issue_date: Vec<String>,
+    pub payment_terms: Vec<String>,
+    pub reminder: Vec<String>,
+    pub quote: Vec<String>,
+    /// Drop the built-in patterns and use only the configured ones.
+    pub replace_defaults: bool,
+    pub payment_terms_days: Option<u32>,
+    pub default_currency: Option<Currency>,
+    pub own_addresses: Vec<EmailAddress>,
+}
+
+/// A configured pattern that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field} pattern '{pattern}': {message}")]
+pub struct RuleError {
+    /// Which list it belongs to (`number`, `amount`, ...).
+    pub field: &'static str,
+    pub pattern: String,
+    pub message: String,
+}
+
+impl Rules {
+    /// The defaults with the configured overrides applied. Patterns are
+    /// compiled case-insensitive; a pattern without the named group its list
+    /// expects falls back to its first group, then to the whole match.
+    pub fn with_overrides(o: &Overrides) -> Result<Rules, RuleError> {
+        let base = if o.replace_defaults {
+            Patterns::default()
+        } else {
+            DEFAULTS.clone()
+        };
+        let patterns = Patterns {
+            number: merge("number", &o.number, base.number)?,
+            amount: merge("amount", &o.amount, base.amount)?,
+            due_date: merge("due-date", &o.due_date, base.due_date)?,
+            issue_date: merge("issue-date", &o.issue_date, base.issue_date)?,
+            payment_terms: merge("payment-terms", &o.payment_terms, base.payment_terms)?,
+            reminder: merge("reminder", &o.reminder, base.reminder)?,
+            quote: merge("quote", &o.quote, base.quote)?,
+        };
+        let defaults = Rules::default();
+        Ok(Rules {
+            patterns,
+            payment_terms_days: o.payment_terms_days.unwrap_or(defaults.payment_terms_days),
+            default_currency: o.default_currency.unwrap_or(defaults.default_currency),
+            own_addresses: o.own_addresses.clone(),
+        })
+    }
+}
+
+fn merge(
+    field: &'static str,
+    custom: &[String],
+    base: Vec<Regex>,
+) -> Result<Vec<Regex>, RuleError> {
+    let mut out = Vec::with_capacity(custom.len() + base.len());
+    for pattern in custom {
+        let re = Regex::new(&format!("(?im){pattern}")).map_err(|e| RuleError {
+            field,
+            pattern: pattern.clone(),
+            message: e.to_string(),
+        })?;
+        out.push(re);
+    }
+    out.extend(base);
+    Ok(out)
+}
+
+impl Patterns {
+    fn builtin() -> Patterns {
+        Patterns {
+            number: compile(&[&format!(
+                r"{START}(?P<kind>factures?|invoices?|avoirs?|credit[\s_-]?notes?|notes?[\s_-]de[\s_-]cr[ée]dit)(?:[\s_:-]+(?:n[°ºo]\.?|num(?:[ée]ro|ber)?\.?|nr\.?|#))?[\s_:#-]*(?P<number>[\p{{L}}\d](?:[\p{{L}}\d/_.-]*[\p{{L}}\d])?)"
+            )]),
+            amount: compile(&[
+                &amount_after(
+                    r"net\s+[àa]\s+payer|reste\s+[àa]\s+payer|montant\s+d[ûu]|solde\s+d[ûu]|somme\s+due|montant\s+[àa]\s+(?:r[ée]gler|payer)|total\s+[àa]\s+payer|amount\s+due|balance\s+due|total\s+due|amount\s+payable|total\s+payable",
+                ),
+                &amount_after(
+                    r"total\s+\(?t\.?t\.?c\.?\)?|montant\s+\(?t\.?t\.?c\.?\)?|total\s+(?:incl\.?|including)\s+(?:vat|tax)|grand\s+total|invoice\s+total",
+                ),
+                &amount_after(
+                    r"d['’]un\s+montant\s+(?:total\s+)?de|pour\s+un\s+montant\s+(?:total\s+)?de|for\s+(?:an\s+amount|a\s+total)\s+of|montant(?:\s+total)?|total|amount",
+                ),
+            ]),
+            due_date: compile(&[
+                &date_after(
+                    r"date\s+d['’]?[ée]ch[ée]ance|[ée]ch[ée]ance|[àa]\s+r[ée]gler\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|[àa]\s+payer\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|payable\s+(?:avant|au\s+plus\s+tard|le)(?:\s+le)?|au\s+plus\s+tard\s+le|date\s+limite\s+de\s+(?:paiement|r[èe]glement)",
+                ),
+                &date_after(
+                    r"due\s+date|payment\s+due(?:\s+date)?|due\s+(?:on|by)|payable\s+(?:by|on|before)|pay(?:ment)?\s+by|to\s+be\s+paid\s+by",
+                ),
+            ]),
+            issue_date: compile(&[&date_after(
+                r"date\s+de\s+(?:la\s+)?factur(?:e|ation)|date\s+d['’][ée]mission|[ée]mise\s+le|[ée]tablie\s+le|en\s+date\s+du|invoice\s+date|date\s+of\s+issue|issue\s+date|issued\s+on|dated|date",
+            )]),
+            payment_terms: compile(&[
+                &format!(
+                    r"{START}(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|[àa]\s+payer)\s+(?:sous|[àa]|dans\s+les|dans\s+un\s+d[ée]lai\s+de|en)\s+(?P<days>\d{{1,3}})\s*jours(?:\s+nets?)?(?P<eom>\s+fin\s+de\s+mois)?"
+                ),
+                &format!(
+                    r"{START}(?:payment|payable|due)\s+(?:with)?in\s+(?P<days>\d{{1,3}})\s+days(?P<eom>\s+(?:of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?month|\s+eom)?"
+                ),
+                &format!(
+                    r"{START}net[ -]?(?P<days>\d{{1,3}})(?:\s+days)?(?P<eom>\s+eom)?(?:$|[^\d.,\s]|[.,](?:\D|$)|\s+(?:\D|$))"
+                ),
+                &format!(
+                    r"{START}(?:paiement\s+|payable\s+|r[èe]glement\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due|payable)\s+(?:up)?on\s+receipt"
+                ),
+            ]),
+            reminder: compile(&[&format!(
+                r"{START}(?:relance|rappel|reminder|overdue|past\s+due|en\s+retard|impay[ée]e?s?|unpaid|mise\s+en\s+demeure|retard\s+de\s+paiement|outstanding\s+invoice|final\s+notice)(?:$|[^\p{{L}}])"
+            )]),
+            quote: compile(&[&format!(
+                r"{START}(?:devis|quotes?|quotation|estimate|pro[\s-]?forma|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{{L}}])"
+            )]),
+        }
+    }
+}
+
+fn amount_after(keywords: &str) -> String {
+    format!(
+        r"{START}(?:{keywords})\s*[:=]?\s*(?P<cur1>{CURRENCY})?\s*(?P<amount>{AMOUNT})\s*(?P<cur2>{CURRENCY})?(?P<tail>\s*(?:h\.?t\.?|hors\s+tax(?:es?)?|excl(?:uding|\.)?\s+(?:vat|tax)|\+\s*(?:vat|tva))(?:$|[^\p{{L}}]))?"
+    )
+}
+
+fn date_after(keywords: &str) -> String {
+    format!(r"{START}(?:{keywords})\s*:?\s*(?:(?:le|du|au|on|by)\s+)?(?P<date>{DATE})")
+}
+
+/// Compiles the built-in patterns; they are constants, so a failure is a bug
+/// caught by the tests, and is skipped rather than taking the daemon down.
+fn compile(patterns: &[&str]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .filter_map(|p| Regex::new(&format!("(?im){p}")).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let p = Patterns::builtin();
+        assert_eq!(p.number.len(), 1);
+        assert_eq!(p.amount.len(), 3);
+        assert_eq!(p.due_date.len(), 2);
+        assert_eq!(p.issue_date.len(), 1);
+        assert_eq!(p.payment_terms.len(), 4);
+        assert_eq!(p.reminder.len(), 1);
+        assert_eq!(p.quote.len(), 1);
+    }
+
+    #[test]
+    fn overrides_go_first_and_keep_defaults() {
+        let o = Overrides {
+            number: vec![r"Rechnung\s+(?P<number>\S+)".into()],
+            payment_terms_days: Some(45),
+            ..Overrides::default()
+        };
+        let rules = Rules::with_overrides(&o).unwrap();
+        assert_eq!(rules.patterns.number.len(), 2);
+        assert!(rules.patterns.number[0].as_str().contains("Rechnung"));
+        assert_eq!(rules.payment_terms_days, 45);
+        assert_eq!(rules.patterns.amount.len(), 3);
+    }
+
+    #[test]
+    fn replace_defaults_keeps_only_configured_patterns() {
+        let o = Overrides {
+            amount: vec![r"Betrag (?P<amount>\d+)".into()],
+            replace_defaults: true,
+            ..Overrides::default()
+        };
+        let rules = Rules::with_overrides(&o).unwrap();
+        assert_eq!(rules.patterns.amount.len(), 1);
+        assert!(rules.patterns.number.is_empty());
+    }
+
+    #[test]
+    fn a_broken_pattern_is_reported_with_its_field() {
+        let o = Overrides {
+            due_date: vec!["(unclosed".into()],
+            ..Overrides::default()
+        };
+        let err = Rules::with_overrides(&o).unwrap_err();
+        assert_eq!(err.field, "due-date");
+        assert_eq!(err.pattern, "(unclosed");
+        assert!(
+            err.to_string()
+                .starts_with("invalid due-date pattern '(unclosed'")
+        );
+    }
+}
