@@ -17,11 +17,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use mail::AttachmentRef;
+pub(crate) use mail::MailView;
 pub use rules::{Overrides, RuleError, Rules};
 
 use crate::domain::{EmailAddress, InvoiceNumber, MessageId, Money};
 use facturx::CiiInvoice;
-use mail::MailView;
 
 /// What kind of accounting document the mail carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
