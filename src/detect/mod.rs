@@ -119,7 +119,7 @@ pub fn detect_explained(raw: &[u8], rules: &Rules) -> Result<DetectedInvoice, No
         return Err(NotInvoice::Quote);
     }
     match structured(&view) {
-        Some(cii) => Ok(from_cii(&view, rules, cii)),
+        Some(cii) => from_cii(&view, rules, cii),
         None => from_text(&view, rules),
     }
 }
@@ -142,35 +142,35 @@ fn structured(view: &MailView<'_>) -> Option<CiiInvoice> {
     })
 }
 
-fn from_cii(view: &MailView<'_>, rules: &Rules, cii: CiiInvoice) -> DetectedInvoice {
-    let issue_date = cii.issue_date.or(view.date);
-    let currency = cii.currency.unwrap_or(rules.default_currency);
-    let mut contacts: Vec<EmailAddress> = cii.buyer_email.into_iter().collect();
-    contacts.extend(client_emails(view, rules));
-    dedup(&mut contacts);
-    let (due_date, stated) = match (cii.due_date, issue_date) {
-        (Some(due), _) => (Some(due), true),
-        (None, Some(issue)) => due_from_text(view, rules, issue),
-        (None, None) => (None, false),
+fn from_cii(
+    view: &MailView<'_>,
+    rules: &Rules,
+    cii: CiiInvoice,
+) -> Result<DetectedInvoice, NotInvoice> {
+    // BT-2 is mandatory in a CII; the Date header only rescues hand-made XML.
+    let issue_date = cii.issue_date.or(view.date).ok_or(NotInvoice::NoDate)?;
+    let (due_date, due_date_stated) = match cii.due_date {
+        Some(due) => (due, true),
+        None => due_from_text(view, rules, issue_date),
     };
-    // A CII always has an issue date (BT-2 is mandatory); the Date header is
-    // only a fallback for hand-made XML, and the due date follows from it.
-    let issue = issue_date.unwrap_or(NaiveDate::MIN);
-    let mut found = base(
-        view,
-        rules,
-        cii.kind,
-        cii.number,
-        Money::new(cii.amount, currency),
-    );
-    found.issue_date = issue;
-    found.due_date = due_date.unwrap_or(issue);
-    found.due_date_stated = stated;
+    let currency = cii.currency.unwrap_or(rules.default_currency);
+    let core = Core {
+        kind: cii.kind,
+        number: cii.number,
+        amount: Money::new(cii.amount, currency),
+        issue_date,
+        due_date,
+        due_date_stated,
+    };
+    let mut found = base(view, rules, core);
+    let mut contacts: Vec<EmailAddress> = cii.buyer_email.into_iter().collect();
+    contacts.append(&mut found.client_emails);
+    dedup(&mut contacts);
     found.client_emails = contacts;
     found.client_name = cii.buyer_name.or(found.client_name);
     found.credited_number = cii.credited_number.map(InvoiceNumber);
     found.source = Source::FacturX;
-    found
+    Ok(found)
 }
 
 fn from_text(view: &MailView<'_>, rules: &Rules) -> Result<DetectedInvoice, NotInvoice> {
@@ -195,70 +195,71 @@ fn from_text(view: &MailView<'_>, rules: &Rules) -> Result<DetectedInvoice, NotI
     let issue = text::issue_date(p, &view.body, &exclude)
         .or(view.date)
         .ok_or(NotInvoice::NoDate)?;
-    let (due_date, stated) = match due {
-        Some((date, _)) => (Some(date), true),
-        None => due_from_text(view, rules, issue),
-    };
+    let (due_date, due_date_stated) = due_from_text(view, rules, issue);
     let currency = currency.unwrap_or(rules.default_currency);
-    let credited = hits
-        .iter()
-        .skip(1)
-        .find(|h| first.kind == DocumentKind::CreditNote && h.kind == DocumentKind::Invoice)
-        .map(|h| InvoiceNumber(h.number.clone()));
-    let mut found = base(
-        view,
-        rules,
-        first.kind,
-        first.number.clone(),
-        Money::new(amount, currency),
-    );
-    found.issue_date = issue;
-    found.due_date = due_date.unwrap_or(issue);
-    found.due_date_stated = stated;
+    // "Avoir A-3 sur facture F-42": the invoice it corrects, wherever named.
+    let credited = (first.kind == DocumentKind::CreditNote)
+        .then(|| {
+            [view.subject.as_str(), view.body.as_str()]
+                .iter()
+                .flat_map(|t| text::numbers(p, t))
+                .find(|h| h.kind == DocumentKind::Invoice)
+        })
+        .flatten()
+        .map(|h| InvoiceNumber(h.number));
+    let core = Core {
+        kind: first.kind,
+        number: first.number.clone(),
+        amount: Money::new(amount, currency),
+        issue_date: issue,
+        due_date,
+        due_date_stated,
+    };
+    let mut found = base(view, rules, core);
     found.credited_number = credited;
     Ok(found)
 }
 
 /// Stated due date in the body, else payment terms in the body, else the
 /// configured terms. The flag tells whether the date was stated.
-fn due_from_text(
-    view: &MailView<'_>,
-    rules: &Rules,
-    issue: NaiveDate,
-) -> (Option<NaiveDate>, bool) {
+fn due_from_text(view: &MailView<'_>, rules: &Rules, issue: NaiveDate) -> (NaiveDate, bool) {
     let p = &rules.patterns;
     if let Some((date, _)) = text::due_date(p, &view.body) {
-        return (Some(date), true);
+        return (date, true);
     }
     let terms = text::terms(p, &view.body).unwrap_or(text::Terms {
         days: rules.payment_terms_days,
         end_of_month: false,
     });
-    (
-        parse::due_from_terms(issue, terms.days, terms.end_of_month),
-        false,
-    )
+    // Out of chrono's range only for absurd terms; the issue date is then
+    // the safest due date (chased early rather than never).
+    let due = parse::due_from_terms(issue, terms.days, terms.end_of_month).unwrap_or(issue);
+    (due, false)
 }
 
-/// The fields every detection shares, taken from the message itself.
-fn base(
-    view: &MailView<'_>,
-    rules: &Rules,
+/// What a detection established, before the message's own fields join it.
+struct Core {
     kind: DocumentKind,
     number: String,
     amount: Money,
-) -> DetectedInvoice {
-    let mut amount = amount;
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    due_date_stated: bool,
+}
+
+/// The fields every detection shares, taken from the message itself.
+fn base(view: &MailView<'_>, rules: &Rules, core: Core) -> DetectedInvoice {
+    let mut amount = core.amount;
     if amount.amount.scale() < 2 {
         amount.amount.rescale(2);
     }
     DetectedInvoice {
-        kind,
-        number: InvoiceNumber(number),
+        kind: core.kind,
+        number: InvoiceNumber(core.number),
         amount,
-        issue_date: NaiveDate::MIN,
-        due_date: NaiveDate::MIN,
-        due_date_stated: false,
+        issue_date: core.issue_date,
+        due_date: core.due_date,
+        due_date_stated: core.due_date_stated,
         client_emails: client_emails(view, rules),
         client_name: display_name(view, rules),
         credited_number: None,

@@ -269,3 +269,56 @@ fn html_only_invoice() {
     let inv = detect(raw, &Rules::default()).unwrap();
     assert_eq!(inv.amount.amount, dec!(1250.00));
 }
+
+#[test]
+fn cii_xml_attached_as_a_file() {
+    let xml = "<?xml version=\"1.0\"?><r:CrossIndustryInvoice xmlns:r=\"u\"><r:ExchangedDocument>\
+        <r:ID>X-1</r:ID>ISSUE</r:ExchangedDocument><r:SpecifiedTradeSettlementHeaderMonetarySummation>\
+        <r:DuePayableAmount>50</r:DuePayableAmount></r:SpecifiedTradeSettlementHeaderMonetarySummation>\
+        </r:CrossIndustryInvoice>";
+    let mail = |date: &str, xml: &str| {
+        format!(
+            "From: c@a.fr\r\nTo: m@b.fr\r\nSubject: Envoi\r\n{date}Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nBonjour\r\n--b\r\nContent-Type: application/xml\r\n\
+             Content-Disposition: attachment; filename=\"x.xml\"\r\n\r\n{xml}\r\n--b--\r\n"
+        )
+        .into_bytes()
+    };
+    let dated = "<r:IssueDateTime><r:DateTimeString format=\"102\">20260105</r:DateTimeString></r:IssueDateTime>";
+    let inv = detect(&mail("", &xml.replace("ISSUE", dated)), &Rules::default()).unwrap();
+    assert_eq!(
+        (inv.number.0.as_str(), inv.amount.amount),
+        ("X-1", dec!(50.00))
+    );
+    assert_eq!(
+        (inv.issue_date, inv.due_date),
+        (d(2026, 1, 5), d(2026, 2, 4))
+    );
+    let undated = mail("", &xml.replace("ISSUE", ""));
+    assert_eq!(
+        detect_explained(&undated, &Rules::default()),
+        Err(NotInvoice::NoDate)
+    );
+    let header = mail(
+        "Date: Fri, 13 Feb 2026 10:00:00 +0100\r\n",
+        &xml.replace("ISSUE", ""),
+    );
+    assert_eq!(
+        detect(&header, &Rules::default()).map(|i| i.issue_date),
+        Some(d(2026, 2, 13))
+    );
+}
+
+#[test]
+fn credited_invoice_named_in_the_body() {
+    let raw = sent(
+        "Avoir AV-2026-01",
+        "Cet avoir annule la facture F-2026-0042.\nMontant : 50 €",
+    );
+    let note = detect(&raw, &Rules::default()).unwrap();
+    assert_eq!(note.kind, DocumentKind::CreditNote);
+    assert_eq!(
+        note.credited_number.map(|n| n.0),
+        Some("F-2026-0042".into())
+    );
+}
