@@ -144,53 +144,88 @@ fn merge(
 impl Patterns {
     fn builtin() -> Patterns {
         Patterns {
-            number: compile(&[&format!(
-                r"{START}(?P<kind>factures?|invoices?|avoirs?|credit[\s_-]?notes?|notes?[\s_-]de[\s_-]cr[ée]dit)(?:[\s_:-]+(?:n[°ºo]\.?|num(?:[ée]ro|ber)?\.?|nr\.?|#))?[\s_:#-]*(?P<number>[\p{{L}}\d](?:[\p{{L}}\d/_.-]*[\p{{L}}\d])?)"
-            )]),
-            amount: compile(&[
-                &amount_after(
-                    r"net\s+[àa]\s+payer|reste\s+[àa]\s+payer|montant\s+d[ûu]|solde\s+d[ûu]|somme\s+due|montant\s+[àa]\s+(?:r[ée]gler|payer)|total\s+[àa]\s+payer|amount\s+due|balance\s+due|total\s+due|amount\s+payable|total\s+payable",
-                ),
-                &amount_after(
-                    r"total\s+\(?t\.?t\.?c\.?\)?|montant\s+\(?t\.?t\.?c\.?\)?|total\s+(?:incl\.?|including)\s+(?:vat|tax)|grand\s+total|invoice\s+total",
-                ),
-                &amount_after(
-                    r"d['’]un\s+montant\s+(?:total\s+)?de|pour\s+un\s+montant\s+(?:total\s+)?de|for\s+(?:an\s+amount|a\s+total)\s+of|montant(?:\s+total)?|total|amount",
-                ),
-            ]),
-            due_date: compile(&[
-                &date_after(
-                    r"date\s+d['’]?[ée]ch[ée]ance|[ée]ch[ée]ance|[àa]\s+r[ée]gler\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|[àa]\s+payer\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|payable\s+(?:avant|au\s+plus\s+tard|le)(?:\s+le)?|au\s+plus\s+tard\s+le|date\s+limite\s+de\s+(?:paiement|r[èe]glement)",
-                ),
-                &date_after(
-                    r"due\s+date|payment\s+due(?:\s+date)?|due\s+(?:on|by)|payable\s+(?:by|on|before)|pay(?:ment)?\s+by|to\s+be\s+paid\s+by",
-                ),
-            ]),
-            issue_date: compile(&[&date_after(
-                r"date\s+de\s+(?:la\s+)?factur(?:e|ation)|date\s+d['’][ée]mission|[ée]mise\s+le|[ée]tablie\s+le|en\s+date\s+du|invoice\s+date|date\s+of\s+issue|issue\s+date|issued\s+on|dated|date",
-            )]),
-            payment_terms: compile(&[
-                &format!(
-                    r"{START}(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|[àa]\s+payer)\s+(?:sous|[àa]|dans\s+les|dans\s+un\s+d[ée]lai\s+de|en)\s+(?P<days>\d{{1,3}})\s*jours(?:\s+nets?)?(?P<eom>\s+fin\s+de\s+mois)?"
-                ),
-                &format!(
-                    r"{START}(?:payment|payable|due)\s+(?:with)?in\s+(?P<days>\d{{1,3}})\s+days(?P<eom>\s+(?:of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?month|\s+eom)?"
-                ),
-                &format!(
-                    r"{START}net[ -]?(?P<days>\d{{1,3}})(?:\s+days)?(?P<eom>\s+eom)?(?:$|[^\d.,\s]|[.,](?:\D|$)|\s+(?:\D|$))"
-                ),
-                &format!(
-                    r"{START}(?:paiement\s+|payable\s+|r[èe]glement\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due|payable)\s+(?:up)?on\s+receipt"
-                ),
-            ]),
-            reminder: compile(&[&format!(
-                r"{START}(?:relance|rappel|reminder|overdue|past\s+due|en\s+retard|impay[ée]e?s?|unpaid|mise\s+en\s+demeure|retard\s+de\s+paiement|outstanding\s+invoice|final\s+notice)(?:$|[^\p{{L}}])"
-            )]),
-            quote: compile(&[&format!(
-                r"{START}(?:devis|quotes?|quotation|estimate|pro[\s-]?forma|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{{L}}])"
-            )]),
+            number: number_patterns(),
+            amount: amount_patterns(),
+            due_date: due_date_patterns(),
+            issue_date: issue_date_patterns(),
+            payment_terms: payment_terms_patterns(),
+            reminder: reminder_patterns(),
+            quote: quote_patterns(),
         }
     }
+}
+
+/// "Facture F-2026-0042", "Facture n° 2026-042", "Invoice #1234", file-name stems, "Avoir A-3".
+fn number_patterns() -> Vec<Regex> {
+    compile(&[&format!(
+        r"{START}(?P<kind>factures?|invoices?|avoirs?|credit[\s_-]?notes?|notes?[\s_-]de[\s_-]cr[ée]dit)(?:[\s_:-]+(?:n[°ºo]\.?|num(?:[ée]ro|ber)?\.?|nr\.?|#))?[\s_:#-]*(?P<number>[\p{{L}}\d](?:[\p{{L}}\d/_.-]*[\p{{L}}\d])?)"
+    )])
+}
+
+/// Amount due first, then totals including tax, then any amount or total.
+fn amount_patterns() -> Vec<Regex> {
+    compile(&[
+        &amount_after(
+            r"net\s+[àa]\s+payer|reste\s+[àa]\s+payer|montant\s+d[ûu]|solde\s+d[ûu]|somme\s+due|montant\s+[àa]\s+(?:r[ée]gler|payer)|total\s+[àa]\s+payer|amount\s+due|balance\s+due|total\s+due|amount\s+payable|total\s+payable",
+        ),
+        &amount_after(
+            r"total\s+\(?t\.?t\.?c\.?\)?|montant\s+\(?t\.?t\.?c\.?\)?|total\s+(?:incl\.?|including)\s+(?:vat|tax)|grand\s+total|invoice\s+total",
+        ),
+        &amount_after(
+            r"d['’]un\s+montant\s+(?:total\s+)?de|pour\s+un\s+montant\s+(?:total\s+)?de|for\s+(?:an\s+amount|a\s+total)\s+of|montant(?:\s+total)?|total|amount",
+        ),
+    ])
+}
+
+/// French, then English wording of a stated due date.
+fn due_date_patterns() -> Vec<Regex> {
+    compile(&[
+        &date_after(
+            r"date\s+d['’]?[ée]ch[ée]ance|[ée]ch[ée]ance|[àa]\s+r[ée]gler\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|[àa]\s+payer\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|payable\s+(?:avant|au\s+plus\s+tard|le)(?:\s+le)?|au\s+plus\s+tard\s+le|date\s+limite\s+de\s+(?:paiement|r[èe]glement)",
+        ),
+        &date_after(
+            r"due\s+date|payment\s+due(?:\s+date)?|due\s+(?:on|by)|payable\s+(?:by|on|before)|pay(?:ment)?\s+by|to\s+be\s+paid\s+by",
+        ),
+    ])
+}
+
+/// The invoice date; the caller discards matches inside due-date phrases.
+fn issue_date_patterns() -> Vec<Regex> {
+    compile(&[&date_after(
+        r"date\s+de\s+(?:la\s+)?factur(?:e|ation)|date\s+d['’][ée]mission|[ée]mise\s+le|[ée]tablie\s+le|en\s+date\s+du|invoice\s+date|date\s+of\s+issue|issue\s+date|issued\s+on|dated|date",
+    )])
+}
+
+/// "payable sous 30 jours", "45 jours fin de mois", "Net 30", "à réception".
+fn payment_terms_patterns() -> Vec<Regex> {
+    compile(&[
+        &format!(
+            r"{START}(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|[àa]\s+payer)\s+(?:sous|[àa]|dans\s+les|dans\s+un\s+d[ée]lai\s+de|en)\s+(?P<days>\d{{1,3}})\s*jours(?:\s+nets?)?(?P<eom>\s+fin\s+de\s+mois)?"
+        ),
+        &format!(
+            r"{START}(?:payment|payable|due)\s+(?:with)?in\s+(?P<days>\d{{1,3}})\s+days(?P<eom>\s+(?:of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?month|\s+eom)?"
+        ),
+        &format!(
+            r"{START}net[ -]?(?P<days>\d{{1,3}})(?:\s+days)?(?P<eom>\s+eom)?(?:$|[^\d.,\s]|[.,](?:\D|$)|\s+(?:\D|$))"
+        ),
+        &format!(
+            r"{START}(?:paiement\s+|payable\s+|r[èe]glement\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due|payable)\s+(?:up)?on\s+receipt"
+        ),
+    ])
+}
+
+/// Reminder wording, looked for in the subject and in a reply's opening.
+fn reminder_patterns() -> Vec<Regex> {
+    compile(&[&format!(
+        r"{START}(?:relance|rappel|reminder|overdue|past\s+due|en\s+retard|impay[ée]e?s?|unpaid|mise\s+en\s+demeure|retard\s+de\s+paiement|outstanding\s+invoice|final\s+notice)(?:$|[^\p{{L}}])"
+    )])
+}
+
+/// Quotes, estimates and pro forma invoices.
+fn quote_patterns() -> Vec<Regex> {
+    compile(&[&format!(
+        r"{START}(?:devis|quotes?|quotation|estimate|pro[\s-]?forma|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{{L}}])"
+    )])
 }
 
 fn amount_after(keywords: &str) -> String {
