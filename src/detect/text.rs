@@ -64,7 +64,8 @@ fn plausible_number(number: &str, kind: DocumentKind) -> bool {
 }
 
 /// The amount due: the first match, in pattern priority, that is not
-/// stated before tax. The currency is `None` when the text gives none.
+/// stated before tax and reads as money (a currency, or decimals). The
+/// currency is `None` when the text gives none.
 pub fn amount(p: &Patterns, text: &str) -> Option<(Decimal, Option<Currency>)> {
     p.amount.iter().find_map(|re| {
         re.captures_iter(text).find_map(|caps| {
@@ -75,7 +76,8 @@ pub fn amount(p: &Patterns, text: &str) -> Option<(Decimal, Option<Currency>)> {
             let currency = ["cur1", "cur2"]
                 .iter()
                 .find_map(|g| caps.name(g).and_then(|m| currency(m.as_str())));
-            Some((value, currency))
+            // "Total : 2 articles" is a count; money has a currency or cents.
+            (currency.is_some() || value.scale() > 0).then_some((value, currency))
         })
     })
 }

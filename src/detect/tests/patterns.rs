@@ -114,6 +114,10 @@ fn amounts_before_tax_and_subtotals_lose() {
     assert_eq!(amount(t), Some((dec!(1200.00), Some(Currency::EUR))));
     assert_eq!(amount("Montant : 3 000,00 € HT"), None);
     assert_eq!(amount("Total excl. VAT: 100.00"), None);
+    // A count is not money.
+    let t = "Total : 2 articles\nMontant : 1 250,00 €";
+    assert_eq!(amount(t), Some((dec!(1250.00), Some(Currency::EUR))));
+    assert_eq!(amount("Total : 2 articles"), None);
 }
 
 #[test]
