@@ -7,8 +7,8 @@ sources kept next to them, checking them against the official XSD. The .eml
 files wrap those PDFs as a mail client would send them.
 
 Usage (from the repository root):
-    python3 -m venv /tmp/fx && /tmp/fx/bin/pip install factur-x fpdf2
-    /tmp/fx/bin/python scripts/make-facturx-fixtures.py
+    python3 -m venv .venv-fx && .venv-fx/bin/pip install factur-x fpdf2
+    .venv-fx/bin/python scripts/make-facturx-fixtures.py
 """
 
 import datetime
