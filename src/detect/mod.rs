@@ -18,9 +18,9 @@ use serde_json::{Value, json};
 
 pub use mail::AttachmentRef;
 pub(crate) use mail::MailView;
-pub use rules::{Overrides, RuleError, Rules};
+pub use rules::{Candidates, Overrides, Rules};
 
-use crate::domain::{EmailAddress, InvoiceNumber, MessageId, Money};
+use crate::domain::{Currency, EmailAddress, InvoiceNumber, MessageId, Money};
 use facturx::CiiInvoice;
 
 /// What kind of accounting document the mail carries.
@@ -63,6 +63,8 @@ pub enum NotInvoice {
     Reminder,
     #[error("a quote, estimate or pro forma")]
     Quote,
+    #[error("no configured subject, body or attachment-name rule matches")]
+    NotCandidate,
     #[error("no invoice number")]
     NoNumber,
     #[error("no amount")]
@@ -118,7 +120,7 @@ pub fn detect_explained(raw: &[u8], rules: &Rules) -> Result<DetectedInvoice, No
     if text::is_quote(p, &view.subject) {
         return Err(NotInvoice::Quote);
     }
-    match structured(&view) {
+    match structured(&view).filter(|_| rules.factur_x) {
         Some(cii) => from_cii(&view, rules, cii),
         None => from_text(&view, rules),
     }
@@ -180,6 +182,13 @@ fn from_text(view: &MailView<'_>, rules: &Rules) -> Result<DetectedInvoice, NotI
         .iter()
         .filter_map(|a| a.file_name.as_deref())
         .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem));
+    let names = view
+        .attachments
+        .iter()
+        .filter_map(|a| a.file_name.as_deref());
+    if !rules.candidates.admit(&view.subject, &view.body, names) {
+        return Err(NotInvoice::NotCandidate);
+    }
     let hits = std::iter::once(view.subject.as_str())
         .chain(stems)
         .chain(std::iter::once(view.body.as_str()))
@@ -196,7 +205,9 @@ fn from_text(view: &MailView<'_>, rules: &Rules) -> Result<DetectedInvoice, NotI
         .or(view.date)
         .ok_or(NotInvoice::NoDate)?;
     let (due_date, due_date_stated) = due_from_text(view, rules, issue);
-    let currency = currency.unwrap_or(rules.default_currency);
+    let currency = currency
+        .or_else(|| configured_currency(view, rules))
+        .unwrap_or(rules.default_currency);
     // "Avoir A-3 sur facture F-42": the invoice it corrects, wherever named.
     let credited = (first.kind == DocumentKind::CreditNote)
         .then(|| {
@@ -311,6 +322,18 @@ pub fn to_json(file: &str, found: Option<&DetectedInvoice>) -> Value {
             json!({ "file": file, "invoice": null, "credit_note": body })
         }
     }
+}
+
+/// The configured currency rule's first group, in the body then subject.
+fn configured_currency(view: &MailView<'_>, rules: &Rules) -> Option<Currency> {
+    let re = rules.currency.as_ref()?;
+    [view.body.as_str(), view.subject.as_str()]
+        .iter()
+        .find_map(|t| {
+            let caps = re.captures(t)?;
+            let m = caps.get(1).or_else(|| caps.get(0))?;
+            text::currency(m.as_str())
+        })
 }
 
 /// To and Cc, less the sender and the user's own addresses.

@@ -47,6 +47,13 @@ pub struct Patterns {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub patterns: Patterns,
+    /// When set, a message is an invoice candidate for the regexes only if
+    /// one of these matches (Factur-X needs no such gate).
+    pub candidates: Candidates,
+    /// First group: the currency, when the amount's match carries none.
+    pub currency: Option<Regex>,
+    /// Read Factur-X / ZUGFeRD XML from PDF attachments.
+    pub factur_x: bool,
     /// Days from issue to due date when the invoice states none.
     pub payment_terms_days: u32,
     /// Currency of an amount written without one.
@@ -55,10 +62,39 @@ pub struct Rules {
     pub own_addresses: Vec<EmailAddress>,
 }
 
+/// Configured gates on the subject, the body and attachment file names.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    pub subject: Option<Regex>,
+    pub body: Option<Regex>,
+    pub attachment_name: Option<Regex>,
+}
+
+impl Candidates {
+    /// True when no gate is configured, or one of them matches.
+    pub fn admit<'a>(
+        &self,
+        subject: &str,
+        body: &str,
+        mut names: impl Iterator<Item = &'a str>,
+    ) -> bool {
+        let (s, b, a) = (&self.subject, &self.body, &self.attachment_name);
+        if s.is_none() && b.is_none() && a.is_none() {
+            return true;
+        }
+        s.as_ref().is_some_and(|re| re.is_match(subject))
+            || b.as_ref().is_some_and(|re| re.is_match(body))
+            || a.as_ref().is_some_and(|re| names.any(|n| re.is_match(n)))
+    }
+}
+
 impl Default for Rules {
     fn default() -> Self {
         Rules {
             patterns: DEFAULTS.clone(),
+            candidates: Candidates::default(),
+            currency: None,
+            factur_x: true,
             payment_terms_days: 30,
             default_currency: Currency::EUR,
             own_addresses: Vec::new(),
@@ -66,79 +102,53 @@ impl Default for Rules {
     }
 }
 
-/// What the configuration may change: pattern strings per fact (tried
-/// before the built-in ones), and the facts the mail does not carry.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the configuration (`[detect]`) may change. Each regex, already
+/// compiled, replaces the built-in rule of the same name only; value regexes
+/// hold the value in their first capture group (or a group named like the
+/// field: `number`, `amount`, `date`).
+#[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    pub number: Vec<String>,
-    pub amount: Vec<String>,
-    pub due_date: Vec<String>,
-    pub issue_date: Vec<String>,
-    pub payment_terms: Vec<String>,
-    pub reminder: Vec<String>,
-    pub quote: Vec<String>,
-    /// Drop the built-in patterns and use only the configured ones.
-    pub replace_defaults: bool,
+    pub subject: Option<Regex>,
+    pub body: Option<Regex>,
+    pub attachment_name: Option<Regex>,
+    pub number: Option<Regex>,
+    pub amount: Option<Regex>,
+    pub currency: Option<Regex>,
+    pub issue_date: Option<Regex>,
+    pub due_date: Option<Regex>,
+    pub factur_x: Option<bool>,
     pub payment_terms_days: Option<u32>,
     pub default_currency: Option<Currency>,
     pub own_addresses: Vec<EmailAddress>,
 }
 
-/// A configured pattern that does not compile.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {field} pattern '{pattern}': {message}")]
-pub struct RuleError {
-    /// Which list it belongs to (`number`, `amount`, ...).
-    pub field: &'static str,
-    pub pattern: String,
-    pub message: String,
-}
-
 impl Rules {
-    /// The defaults with the configured overrides applied. Patterns are
-    /// compiled case-insensitive; a pattern without the named group its list
-    /// expects falls back to its first group, then to the whole match.
-    pub fn with_overrides(o: &Overrides) -> Result<Rules, RuleError> {
-        let base = if o.replace_defaults {
-            Patterns::default()
-        } else {
-            DEFAULTS.clone()
-        };
-        let patterns = Patterns {
-            number: merge("number", &o.number, base.number)?,
-            amount: merge("amount", &o.amount, base.amount)?,
-            due_date: merge("due-date", &o.due_date, base.due_date)?,
-            issue_date: merge("issue-date", &o.issue_date, base.issue_date)?,
-            payment_terms: merge("payment-terms", &o.payment_terms, base.payment_terms)?,
-            reminder: merge("reminder", &o.reminder, base.reminder)?,
-            quote: merge("quote", &o.quote, base.quote)?,
-        };
+    /// The built-in rules with the configured ones in their place.
+    pub fn with_overrides(o: Overrides) -> Rules {
         let defaults = Rules::default();
-        Ok(Rules {
-            patterns,
+        let pick =
+            |custom: Option<Regex>, builtin: Vec<Regex>| custom.map_or(builtin, |re| vec![re]);
+        let base = defaults.patterns;
+        Rules {
+            patterns: Patterns {
+                number: pick(o.number, base.number),
+                amount: pick(o.amount, base.amount),
+                due_date: pick(o.due_date, base.due_date),
+                issue_date: pick(o.issue_date, base.issue_date),
+                ..base
+            },
+            candidates: Candidates {
+                subject: o.subject,
+                body: o.body,
+                attachment_name: o.attachment_name,
+            },
+            currency: o.currency,
+            factur_x: o.factur_x.unwrap_or(defaults.factur_x),
             payment_terms_days: o.payment_terms_days.unwrap_or(defaults.payment_terms_days),
             default_currency: o.default_currency.unwrap_or(defaults.default_currency),
-            own_addresses: o.own_addresses.clone(),
-        })
+            own_addresses: o.own_addresses,
+        }
     }
-}
-
-fn merge(
-    field: &'static str,
-    custom: &[String],
-    base: Vec<Regex>,
-) -> Result<Vec<Regex>, RuleError> {
-    let mut out = Vec::with_capacity(custom.len() + base.len());
-    for pattern in custom {
-        let re = Regex::new(&format!("(?im){pattern}")).map_err(|e| RuleError {
-            field,
-            pattern: pattern.clone(),
-            message: e.to_string(),
-        })?;
-        out.push(re);
-    }
-    out.extend(base);
-    Ok(out)
 }
 
 impl Patterns {
@@ -264,43 +274,28 @@ mod tests {
     }
 
     #[test]
-    fn overrides_go_first_and_keep_defaults() {
-        let o = Overrides {
-            number: vec![r"Rechnung\s+(?P<number>\S+)".into()],
+    fn an_override_replaces_only_its_own_rule() {
+        let rules = Rules::with_overrides(Overrides {
+            number: Regex::new(r"Rechnung\s+(\S+)").ok(),
             payment_terms_days: Some(45),
             ..Overrides::default()
-        };
-        let rules = Rules::with_overrides(&o).unwrap();
-        assert_eq!(rules.patterns.number.len(), 2);
+        });
+        assert_eq!(rules.patterns.number.len(), 1);
         assert!(rules.patterns.number[0].as_str().contains("Rechnung"));
-        assert_eq!(rules.payment_terms_days, 45);
         assert_eq!(rules.patterns.amount.len(), 3);
+        assert_eq!(rules.payment_terms_days, 45);
+        assert!(rules.factur_x);
     }
 
     #[test]
-    fn replace_defaults_keeps_only_configured_patterns() {
-        let o = Overrides {
-            amount: vec![r"Betrag (?P<amount>\d+)".into()],
-            replace_defaults: true,
-            ..Overrides::default()
+    fn candidate_gates() {
+        let open = Candidates::default();
+        assert!(open.admit("anything", "", std::iter::empty()));
+        let gated = Candidates {
+            attachment_name: Regex::new(r"^FAC-").ok(),
+            ..Candidates::default()
         };
-        let rules = Rules::with_overrides(&o).unwrap();
-        assert_eq!(rules.patterns.amount.len(), 1);
-        assert!(rules.patterns.number.is_empty());
-    }
-
-    #[test]
-    fn a_broken_pattern_is_reported_with_its_field() {
-        let o = Overrides {
-            due_date: vec!["(unclosed".into()],
-            ..Overrides::default()
-        };
-        let err = Rules::with_overrides(&o).unwrap_err();
-        assert_eq!(err.field, "due-date");
-        assert_eq!(err.pattern, "(unclosed");
-        assert!(
-            err.to_string()
-                .starts_with("invalid due-date pattern '(unclosed'")
-        );
+        assert!(gated.admit("", "", ["x.txt", "FAC-12.pdf"].into_iter()));
+        assert!(!gated.admit("Facture F-1", "", ["devis.pdf"].into_iter()));
     }
 }

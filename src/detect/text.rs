@@ -82,7 +82,8 @@ pub fn amount(p: &Patterns, text: &str) -> Option<(Decimal, Option<Currency>)> {
     })
 }
 
-fn currency(raw: &str) -> Option<Currency> {
+/// A currency code, symbol or the word "euro(s)".
+pub fn currency(raw: &str) -> Option<Currency> {
     if raw.to_lowercase().starts_with("euro") {
         Some(Currency::EUR)
     } else {

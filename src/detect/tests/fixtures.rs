@@ -2,6 +2,7 @@
 //! factur-x package) and small synthetic mails for the edge cases.
 
 use chrono::NaiveDate;
+use regex::Regex;
 use rust_decimal_macros::dec;
 use serde_json::json;
 
@@ -127,11 +128,10 @@ fn facturx_minimum_falls_back_to_terms_and_recipients() {
     assert!(!inv.due_date_stated);
     assert_eq!(emails(&inv), ["contact@garage-lefevre.example.fr"]);
     assert_eq!(inv.client_name.as_deref(), Some("Garage Lefèvre"));
-    let rules = Rules::with_overrides(&Overrides {
+    let rules = Rules::with_overrides(Overrides {
         payment_terms_days: Some(45),
         ..Overrides::default()
-    })
-    .unwrap();
+    });
     let inv = detect(fixture!("facturx-minimum.eml"), &rules).unwrap();
     assert_eq!(inv.due_date, d(2026, 4, 6));
 }
@@ -232,13 +232,12 @@ fn due_date_from_stated_terms_or_default() {
 
 #[test]
 fn own_addresses_are_not_client_contacts() {
-    let rules = Rules::with_overrides(&Overrides {
+    let rules = Rules::with_overrides(Overrides {
         own_addresses: EmailAddress::parse("marc@client.example.fr")
             .into_iter()
             .collect(),
         ..Overrides::default()
-    })
-    .unwrap();
+    });
     let inv = detect(&sent("Facture F-7", "Total : 10 €"), &rules).unwrap();
     assert!(inv.client_emails.is_empty());
 }
@@ -320,5 +319,41 @@ fn credited_invoice_named_in_the_body() {
     assert_eq!(
         note.credited_number.map(|n| n.0),
         Some("F-2026-0042".into())
+    );
+}
+
+#[test]
+fn configured_rules_replace_the_builtin_ones() {
+    let rules = Rules::with_overrides(Overrides {
+        subject: Regex::new(r"^Rechnung").ok(),
+        number: Regex::new(r"Rechnung\s+Nr\.\s*(\S+)").ok(),
+        amount: Regex::new(r"Betrag:\s*([\d.,]+)").ok(),
+        currency: Regex::new(r"Währung:\s*([A-Z]{3})").ok(),
+        ..Overrides::default()
+    });
+    let raw = sent("Rechnung Nr. R-77", "Betrag: 1.234,50\nWährung: CHF");
+    let inv = detect(&raw, &rules).unwrap();
+    assert_eq!(inv.number.0, "R-77");
+    assert_eq!(
+        (inv.amount.amount, inv.amount.currency),
+        (dec!(1234.50), Currency::CHF)
+    );
+    let french = sent("Facture F-1", "Montant : 10,00 €");
+    assert_eq!(
+        detect_explained(&french, &rules),
+        Err(NotInvoice::NotCandidate)
+    );
+}
+
+#[test]
+fn factur_x_can_be_turned_off() {
+    let rules = Rules::with_overrides(Overrides {
+        factur_x: Some(false),
+        ..Overrides::default()
+    });
+    let inv = detect(fixture!("facturx-en16931.eml"), &rules).unwrap();
+    assert_eq!(
+        (inv.source, inv.amount.amount),
+        (Source::Regex, dec!(1440.00))
     );
 }
