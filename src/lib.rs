@@ -7,6 +7,7 @@
 //! - [`config`]: TOML -> validated configuration;
 //! - [`engine`]: the pure sequence engine (`decide`);
 //! - [`detect`]: is this sent mail an invoice? (pure);
+//! - [`threading`]: which invoices and client a message is about (pure);
 //! - [`classify`]: what does this reply say? (pure);
 //! - [`compose`]: templates and threaded reminder messages (pure);
 //! - [`store`]: SQLite state, the outbox and the audit log;
@@ -25,3 +26,4 @@ pub mod detect;
 pub mod domain;
 pub mod engine;
 pub mod store;
+pub mod threading;
