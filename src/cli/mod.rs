@@ -13,18 +13,15 @@ use clap::{Args, Parser, Subcommand};
 use crate::clock::Clock;
 use crate::config::{self, Config};
 
+mod tools;
+
 /// Chases unpaid invoices from your own mailbox.
 #[derive(Debug, Parser)]
 #[command(name = "relance", version, about)]
 pub struct Cli {
-    /// Configuration file.
-    #[arg(
-        long,
-        global = true,
-        env = "RELANCE_CONFIG",
-        default_value = "/etc/relance/relance.toml"
-    )]
-    pub config: PathBuf,
+    /// Configuration file [default: /etc/relance/relance.toml].
+    #[arg(long, global = true, env = "RELANCE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Replace the wall clock with this instant (RFC 3339), for what-if runs.
     #[arg(long, global = true, value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,
@@ -165,12 +162,29 @@ pub fn run() -> ExitCode {
     }
 }
 
+const DEFAULT_CONFIG: &str = "/etc/relance/relance.toml";
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let config = Config::load(&cli.config)?;
+    let path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
+    let config = Config::load(&path)?;
     for warning in &config.warnings {
         eprintln!("relance: warning: {warning}");
     }
     Ok(config)
+}
+
+/// `detect` and `classify` work without a configuration: the file named by
+/// `--config` when given, else the default file when it exists, else the
+/// built-in defaults.
+fn tool_config(cli: &Cli) -> anyhow::Result<Config> {
+    if cli.config.is_some() || std::path::Path::new(DEFAULT_CONFIG).exists() {
+        load_config(cli)
+    } else {
+        Ok(Config::default_for_tools())
+    }
 }
 
 fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
@@ -180,6 +194,7 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             println!("{}", config.summary());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
         other => {
             let _ = clock;
             anyhow::bail!("command {other:?} is not available in this build")
