@@ -7,15 +7,27 @@
 //! them out and records them in the history, which is what makes a step never
 //! repeat and an alert go out once.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod decide;
+mod events;
+mod ladder;
+mod next;
+mod reason;
+mod simulate;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calendar::{Calendar, SendingWindow};
+use crate::calendar::{self, Calendar, SendingWindow, WeekdaySet};
 use crate::domain::{
-    CaseState, ClientId, EmailAddress, EventId, Grouping, InvoiceId, InvoiceNumber, InvoiceStatus,
-    Money, ReplyClass, StepAction, StepNo,
+    CalendarKind, CaseState, ClientId, EmailAddress, EventId, Grouping, InvoiceId, InvoiceNumber,
+    InvoiceStatus, Money, ReplyClass, StepAction, StepNo,
 };
+
+pub use decide::decide;
+pub use simulate::{PlannedAction, PlannedStep, simulate};
 
 /// A delay counted in business days of the policy's calendar or in calendar
 /// days.
@@ -23,6 +35,17 @@ use crate::domain::{
 pub enum Delay {
     BusinessDays(u32),
     CalendarDays(u32),
+}
+
+impl Delay {
+    /// The date `self` after `date`: business days skip weekends and the
+    /// holidays of `cal`; calendar days do not.
+    pub fn after(self, cal: &Calendar, date: NaiveDate) -> NaiveDate {
+        match self {
+            Delay::BusinessDays(n) => cal.add_business_days(date, n),
+            Delay::CalendarDays(n) => calendar::add_days(date, n),
+        }
+    }
 }
 
 /// One rung of the ladder.
@@ -242,8 +265,48 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// Decides what is due for `case` at `now` under `policy`.
-pub fn decide(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Decision {
-    let _ = (case, policy, now);
-    todo!("engine helper implements this")
+impl Policy {
+    /// The defaults of SPEC §1 for a French freelancer: French calendar,
+    /// Monday to Friday 09:00–17:30 in Europe/Paris, grouped per client,
+    /// formal notice only once the user confirms it.
+    pub fn default_fr() -> Policy {
+        Policy {
+            ladder: default_ladder(),
+            grouping: Grouping::PerClient,
+            calendar: Calendar::new(CalendarKind::Fr),
+            window: SendingWindow {
+                days: WeekdaySet::MON_FRI,
+                from: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+                to: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
+                time_zone: chrono_tz::Europe::Paris,
+                skip_holidays: true,
+            },
+            min_gap: Delay::BusinessDays(3),
+            min_amount: Decimal::ZERO,
+            manual_contact_delay: Delay::BusinessDays(5),
+            promise_grace: Delay::BusinessDays(2),
+            ooo_default_delay: Delay::CalendarDays(7),
+            paid_confirmation_delay: Delay::BusinessDays(5),
+            notice_deadline: Delay::CalendarDays(15),
+            notice_requires_confirmation: true,
+            excluded: false,
+        }
+    }
+}
+
+/// The five steps of SPEC §1, counted from the oldest overdue due date;
+/// templates are named `step1` to `step5`.
+pub fn default_ladder() -> Vec<StepRule> {
+    let rung = |action, delay, template: &str| StepRule {
+        action,
+        delay,
+        template: template.to_string(),
+    };
+    vec![
+        rung(StepAction::Email, Delay::BusinessDays(2), "step1"),
+        rung(StepAction::Email, Delay::BusinessDays(8), "step2"),
+        rung(StepAction::CallTask, Delay::CalendarDays(15), "step3"),
+        rung(StepAction::Email, Delay::CalendarDays(20), "step4"),
+        rung(StepAction::Notice, Delay::BusinessDays(25), "step5"),
+    ]
 }
