@@ -138,8 +138,8 @@ fn no_contact<'a>(ctx: &Ctx<'a>, at: DateTime<Utc>, invoices: Vec<usize>) -> Tra
     }
 }
 
-/// Step 5 waits for the user: one NoticeReady alert when it would be due,
-/// then the end of the sequence a notice deadline after that alert.
+/// Step 5 waits for the user: one NoticeReady alert per run when it would be
+/// due, then the end of the sequence a notice deadline after that alert.
 fn notice_wait<'a>(
     ctx: &Ctx<'a>,
     run: &Run,
@@ -152,6 +152,7 @@ fn notice_wait<'a>(
         .history
         .iter()
         .filter(|s| s.at >= since && s.at <= ctx.now)
+        .filter(|s| s.invoices.iter().any(|i| run.invoices.contains(i)))
         .find(|s| {
             matches!(
                 s.kind,

@@ -11,6 +11,8 @@ use crate::domain::{
     ReplyClass, StepAction, StepNo,
 };
 
+mod alerts;
+mod bounces;
 mod events;
 mod grouping;
 mod ladder;

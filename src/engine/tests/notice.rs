@@ -143,3 +143,33 @@ fn a_promise_during_the_notice_wait_holds_the_end() {
     // 30 April + 2 business days (1 May is a holiday) = 5 May.
     assert_eq!(got.next_wake, Some(t("2026-05-04T22:00")));
 }
+
+#[test]
+fn per_invoice_ladders_each_get_their_own_notice_alert_and_end() {
+    let mut p = policy();
+    p.grouping = Grouping::PerInvoice;
+    let c = case(vec![
+        invoice(1, d(2026, 3, 2), 100),
+        invoice(2, d(2026, 3, 13), 100),
+    ]);
+    let plan = simulate(&c, &p, t("2026-03-01T00:00"), t("2026-06-30T00:00"));
+    for id in [1, 2] {
+        let of = |kind: fn(&Action) -> bool| {
+            plan.iter()
+                .filter(|s| kind(&s.detail))
+                .filter(|s| s.invoices.iter().any(|n| n.0 == format!("F-2026-{id:04}")))
+                .count()
+        };
+        let ready = of(|a| {
+            matches!(
+                a,
+                Action::Alert {
+                    kind: AlertKind::NoticeReady,
+                    ..
+                }
+            )
+        });
+        let end = of(|a| matches!(a, Action::EndOfSequence { .. }));
+        assert_eq!((ready, end), (1, 1), "invoice {id}");
+    }
+}
