@@ -5,7 +5,7 @@
 //! Events enter as data (`Case::events`), everything already done is in
 //! `Case::history`, and the engine returns actions as data; the daemon carries
 //! them out and records them in the history, which is what makes a step never
-//! repeat and an alert go out once.
+//! repeat and an alert go out once. [`simulate`] replays `decide` over time.
 
 mod decide;
 mod events;
@@ -81,7 +81,10 @@ pub struct Policy {
     pub paid_confirmation_delay: Delay,
     /// Payment deadline stated in the formal notice, from its date.
     pub notice_deadline: Delay,
-    /// Step 5 (notice) is only taken once the user confirmed it for this client.
+    /// Step 5 (notice) is only taken once the user confirmed it for this
+    /// client. Until then the case waits at step 4 with one NoticeReady
+    /// alert; without a confirmation the sequence ends the day after
+    /// `notice_deadline` counted from that alert.
     pub notice_requires_confirmation: bool,
     /// The client is excluded from reminders altogether.
     pub excluded: bool,
@@ -96,7 +99,9 @@ pub struct CaseInvoice {
     pub due_date: NaiveDate,
     /// The invoice total.
     pub amount: Money,
-    /// What the client already paid on it (partial payments).
+    /// What the ledger says the client paid on it. Amounts stated in
+    /// `partial` replies are added by the engine on top: do not fold them in
+    /// here as well.
     pub paid: Decimal,
     pub status: InvoiceStatus,
     /// Paused by the user for this invoice alone.
