@@ -72,10 +72,12 @@ fn nth_weekday(year: i32, month: u32, weekday: Weekday, last: bool) -> NaiveDate
 }
 
 impl Calendar {
-    pub fn new(kind: CalendarKind) -> Calendar {
+    /// The calendar of `kind`.
+    pub const fn new(kind: CalendarKind) -> Calendar {
         Calendar { kind }
     }
 
+    /// Which holiday rules apply.
     pub fn kind(&self) -> CalendarKind {
         self.kind
     }
@@ -111,8 +113,29 @@ impl Calendar {
         days
     }
 
+    /// Whether `d` is a public holiday. Called for every day the engine
+    /// counts, so it avoids building the year's list: only the UK needs it.
     pub fn is_holiday(&self, d: NaiveDate) -> bool {
-        self.holidays(d.year()).iter().any(|(h, _)| *h == d)
+        match self.kind {
+            CalendarKind::Weekends => false,
+            CalendarKind::Uk => uk_holidays(d.year(), easter_sunday(d.year()))
+                .iter()
+                .any(|(h, _)| *h == d),
+            CalendarKind::Fr | CalendarKind::FrAlsaceMoselle => {
+                let alsace = self.kind == CalendarKind::FrAlsaceMoselle;
+                let fixed = matches!(
+                    (d.month(), d.day()),
+                    (1, 1) | (5, 1) | (5, 8) | (7, 14) | (8, 15) | (11, 1) | (11, 11) | (12, 25)
+                ) || (alsace && (d.month(), d.day()) == (12, 26));
+                fixed || (matches!(d.month(), 3..=6) && self.is_easter_based(d, alsace))
+            }
+        }
+    }
+
+    fn is_easter_based(&self, d: NaiveDate, alsace: bool) -> bool {
+        let easter = easter_sunday(d.year());
+        let from_easter = (d - easter).num_days();
+        matches!(from_easter, 1 | 39 | 50) || (alsace && from_easter == -2)
     }
 
     /// Not a Saturday, a Sunday or a public holiday.
@@ -206,6 +229,7 @@ fn uk_holidays(year: i32, easter: NaiveDate) -> Vec<(NaiveDate, &'static str)> {
 pub struct WeekdaySet([bool; 7]);
 
 impl WeekdaySet {
+    /// Monday to Friday, the default sending days.
     pub const MON_FRI: WeekdaySet = WeekdaySet([true, true, true, true, true, false, false]);
 
     /// Parses `mon-fri`, `mon,wed,fri`, `mon-wed,fri` (English three-letter
@@ -226,6 +250,7 @@ impl WeekdaySet {
         set.iter().any(|d| *d).then_some(WeekdaySet(set))
     }
 
+    /// Whether `day` is in the set.
     pub fn contains(&self, day: Weekday) -> bool {
         self.0[day.num_days_from_monday() as usize]
     }
@@ -241,10 +266,15 @@ fn weekday_index(name: &str) -> Option<usize> {
 /// user's time zone, and (by default) not on public holidays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendingWindow {
+    /// Weekdays on which the window opens.
     pub days: WeekdaySet,
+    /// Local opening time (inclusive).
     pub from: NaiveTime,
+    /// Local closing time (exclusive): a 17:30 window is closed at 17:30.
     pub to: NaiveTime,
+    /// The user's time zone; DST is resolved per date.
     pub time_zone: Tz,
+    /// Public holidays of the calendar close the window.
     pub skip_holidays: bool,
 }
 

@@ -1,7 +1,21 @@
+//! Tests of the calendar against published holiday lists, business-day
+//! arithmetic and the sending window around DST changes.
+
 use super::*;
+
+mod business_days;
+mod holidays;
+mod window;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+}
+
+/// Parses `2026-03-29T01:00:00Z`.
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("valid RFC 3339")
+        .with_timezone(&Utc)
 }
 
 #[test]
@@ -14,6 +28,9 @@ fn easter_matches_published_dates() {
         (2028, d(2028, 4, 16)),
         (2029, d(2029, 4, 1)),
         (2030, d(2030, 4, 21)),
+        // Edges of the computus: earliest and latest possible Easter.
+        (1818, d(1818, 3, 22)),
+        (2038, d(2038, 4, 25)),
     ] {
         assert_eq!(easter_sunday(year), want, "{year}");
     }

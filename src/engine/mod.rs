@@ -5,17 +5,29 @@
 //! Events enter as data (`Case::events`), everything already done is in
 //! `Case::history`, and the engine returns actions as data; the daemon carries
 //! them out and records them in the history, which is what makes a step never
-//! repeat and an alert go out once.
+//! repeat and an alert go out once. [`simulate`] replays `decide` over time.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod decide;
+mod events;
+mod ladder;
+mod next;
+mod reason;
+mod simulate;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calendar::{Calendar, SendingWindow};
+use crate::calendar::{self, Calendar, SendingWindow, WeekdaySet};
 use crate::domain::{
-    CaseState, ClientId, EmailAddress, EventId, Grouping, InvoiceId, InvoiceNumber, InvoiceStatus,
-    Money, ReplyClass, StepAction, StepNo,
+    CalendarKind, CaseState, ClientId, EmailAddress, EventId, Grouping, InvoiceId, InvoiceNumber,
+    InvoiceStatus, Money, ReplyClass, StepAction, StepNo,
 };
+
+pub use decide::decide;
+pub use simulate::{PlannedAction, PlannedStep, simulate};
 
 /// A delay counted in business days of the policy's calendar or in calendar
 /// days.
@@ -23,6 +35,17 @@ use crate::domain::{
 pub enum Delay {
     BusinessDays(u32),
     CalendarDays(u32),
+}
+
+impl Delay {
+    /// The date `self` after `date`: business days skip weekends and the
+    /// holidays of `cal`; calendar days do not.
+    pub fn after(self, cal: &Calendar, date: NaiveDate) -> NaiveDate {
+        match self {
+            Delay::BusinessDays(n) => cal.add_business_days(date, n),
+            Delay::CalendarDays(n) => calendar::add_days(date, n),
+        }
+    }
 }
 
 /// One rung of the ladder.
@@ -58,7 +81,10 @@ pub struct Policy {
     pub paid_confirmation_delay: Delay,
     /// Payment deadline stated in the formal notice, from its date.
     pub notice_deadline: Delay,
-    /// Step 5 (notice) is only taken once the user confirmed it for this client.
+    /// Step 5 (notice) is only taken once the user confirmed it for this
+    /// client. Until then the case waits at step 4 with one NoticeReady
+    /// alert; without a confirmation the sequence ends the day after
+    /// `notice_deadline` counted from that alert.
     pub notice_requires_confirmation: bool,
     /// The client is excluded from reminders altogether.
     pub excluded: bool,
@@ -73,7 +99,9 @@ pub struct CaseInvoice {
     pub due_date: NaiveDate,
     /// The invoice total.
     pub amount: Money,
-    /// What the client already paid on it (partial payments).
+    /// What the ledger says the client paid on it. Amounts stated in
+    /// `partial` replies are added by the engine on top: do not fold them in
+    /// here as well.
     pub paid: Decimal,
     pub status: InvoiceStatus,
     /// Paused by the user for this invoice alone.
@@ -242,8 +270,48 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// Decides what is due for `case` at `now` under `policy`.
-pub fn decide(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Decision {
-    let _ = (case, policy, now);
-    todo!("engine helper implements this")
+impl Policy {
+    /// The defaults of SPEC §1 for a French freelancer: French calendar,
+    /// Monday to Friday 09:00–17:30 in Europe/Paris, grouped per client,
+    /// formal notice only once the user confirms it.
+    pub fn default_fr() -> Policy {
+        Policy {
+            ladder: default_ladder(),
+            grouping: Grouping::PerClient,
+            calendar: Calendar::new(CalendarKind::Fr),
+            window: SendingWindow {
+                days: WeekdaySet::MON_FRI,
+                from: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+                to: NaiveTime::from_hms_opt(17, 30, 0).unwrap_or(NaiveTime::MIN),
+                time_zone: chrono_tz::Europe::Paris,
+                skip_holidays: true,
+            },
+            min_gap: Delay::BusinessDays(3),
+            min_amount: Decimal::ZERO,
+            manual_contact_delay: Delay::BusinessDays(5),
+            promise_grace: Delay::BusinessDays(2),
+            ooo_default_delay: Delay::CalendarDays(7),
+            paid_confirmation_delay: Delay::BusinessDays(5),
+            notice_deadline: Delay::CalendarDays(15),
+            notice_requires_confirmation: true,
+            excluded: false,
+        }
+    }
+}
+
+/// The five steps of SPEC §1, counted from the oldest overdue due date;
+/// templates are named `step1` to `step5`.
+pub fn default_ladder() -> Vec<StepRule> {
+    let rung = |action, delay, template: &str| StepRule {
+        action,
+        delay,
+        template: template.to_string(),
+    };
+    vec![
+        rung(StepAction::Email, Delay::BusinessDays(2), "step1"),
+        rung(StepAction::Email, Delay::BusinessDays(8), "step2"),
+        rung(StepAction::CallTask, Delay::CalendarDays(15), "step3"),
+        rung(StepAction::Email, Delay::CalendarDays(20), "step4"),
+        rung(StepAction::Notice, Delay::BusinessDays(25), "step5"),
+    ]
 }
