@@ -108,17 +108,19 @@ impl UserRef {
         message_id_with(domain, &self.tag(), rng)
     }
 
-    /// The `X-Relance-Ref` header value: `client=7; invoices=1,2; kind=call-task`.
+    /// The `X-Relance-Ref` header value: `client=7; invoices=1,2; kind=call-task`
+    /// (client and invoices left out when absent).
     pub fn header(&self) -> String {
-        let client = self
-            .client
-            .map_or(String::new(), |c| format!("client={}; ", c.0));
-        let ids: Vec<String> = self.invoices.iter().map(|i| i.0.to_string()).collect();
-        format!(
-            "{client}invoices={}; kind={}",
-            ids.join(","),
-            self.kind.as_str()
-        )
+        let mut parts = Vec::new();
+        if let Some(c) = self.client {
+            parts.push(format!("client={}", c.0));
+        }
+        if !self.invoices.is_empty() {
+            let ids: Vec<String> = self.invoices.iter().map(|i| i.0.to_string()).collect();
+            parts.push(format!("invoices={}", ids.join(",")));
+        }
+        parts.push(format!("kind={}", self.kind.as_str()));
+        parts.join("; ")
     }
 
     /// Reads the reference back from a Message-ID made by
