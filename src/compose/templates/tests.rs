@@ -110,3 +110,29 @@ fn french_bodies_follow_typography_and_plurals() {
         r.body
     );
 }
+
+#[test]
+fn notice_letter_subject_stays_on_its_line() {
+    let t = Templates::builtin().unwrap();
+    for (lang, want) in [
+        (
+            Language::Fr,
+            "Mise en demeure de payer – Boulangerie Martin SARL",
+        ),
+        (Language::En, "Formal notice – Boulangerie Martin SARL"),
+    ] {
+        let r = t
+            .render(
+                lang,
+                "notice_letter",
+                &case_context(&sample::case(lang), None),
+            )
+            .unwrap();
+        assert_eq!(r.subject, want);
+        assert!(
+            r.body.starts_with("Atelier Dupont\nClaire Dupont\n"),
+            "{}",
+            r.body
+        );
+    }
+}
