@@ -119,7 +119,6 @@ pub fn preview(
         req.template.as_str()
     };
     let rendered = templates.render(lang, name, &ctx)?;
-    let today = ctx.today;
     let thread = ctx
         .oldest
         .as_ref()
@@ -127,40 +126,82 @@ pub fn preview(
         .or_else(|| case.invoices.first())
         .ok_or(Error::NoInvoice)?;
     let original = thread.original.as_ref();
-    let earlier = case
-        .history
+    let subject = reminder_subject(templates, case, req, &ctx, &rendered, original)?;
+    let mut attachments: Vec<Attachment> = case
+        .invoices
         .iter()
-        .find(|h| h.kind == ContactKind::Email && h.message_id.is_some());
-    let subject = match (req.subject_style, original) {
+        .filter(|i| i.due_date < ctx.today)
+        .flat_map(|i| i.attachments.iter().cloned())
+        .collect();
+    let notice_pdf = if req.step.0 == 5 || req.template == "step5" {
+        let pdf = render_notice_pdf(templates, case)?;
+        let file = notice_attachment(lang, &case.client.name, ctx.today, &pdf);
+        attachments.insert(0, file);
+        Some(pdf)
+    } else {
+        None
+    };
+    let mut outgoing = threaded(case, req, original);
+    outgoing.subject = subject;
+    outgoing.body = rendered.body.clone();
+    outgoing.attachments = attachments;
+    let message = Composed {
+        bytes: message::build(&outgoing)?,
+        message_id: req.message_id.clone(),
+        subject: outgoing.subject,
+        body: rendered.body,
+        to: outgoing.to,
+    };
+    Ok(Preview {
+        message,
+        notice_pdf,
+    })
+}
+
+/// The first emailed reminder, which a thread without an original email
+/// hangs from.
+fn first_reminder(case: &CaseInput) -> Option<&PastContact> {
+    case.history
+        .iter()
+        .find(|h| h.kind == ContactKind::Email && h.message_id.is_some())
+}
+
+/// `Re: <original subject>` by default; the template's subject when marked
+/// subjects are chosen; for an invoice without an email, the new thread's
+/// subject (with `Re:` once the thread exists).
+fn reminder_subject(
+    templates: &Templates,
+    case: &CaseInput,
+    req: &StepRequest,
+    ctx: &context::CaseContext,
+    rendered: &Rendered,
+    original: Option<&OriginalEmail>,
+) -> Result<String, Error> {
+    Ok(match (req.subject_style, original) {
         (SubjectStyle::Marked, _) => rendered.subject.clone(),
         (SubjectStyle::Reply, Some(o)) => thread::reply_subject(&o.subject),
         (SubjectStyle::Reply, None) => {
-            let root = templates.render(lang, "thread_subject", &ctx)?.subject;
-            if earlier.is_some() {
+            let root = templates
+                .render(case.language, "thread_subject", ctx)?
+                .subject;
+            if first_reminder(case).is_some() {
                 thread::reply_subject(&root)
             } else {
                 root
             }
         }
-    };
-    let mut attachments: Vec<Attachment> = case
-        .invoices
-        .iter()
-        .filter(|i| i.due_date < today)
-        .flat_map(|i| i.attachments.iter().cloned())
-        .collect();
-    let notice_pdf = if req.step.0 == 5 || req.template == "step5" {
-        let pdf = render_notice_pdf(templates, case)?;
-        attachments.insert(0, notice_attachment(lang, &case.client.name, today, &pdf));
-        Some(pdf)
-    } else {
-        None
-    };
-    let outgoing = Outgoing {
+    })
+}
+
+/// A reminder's envelope and threading headers, without subject, body or
+/// attachments.
+fn threaded(case: &CaseInput, req: &StepRequest, original: Option<&OriginalEmail>) -> Outgoing {
+    let earlier = first_reminder(case);
+    Outgoing {
         from_name: case.sender.name.clone(),
         from: case.sender.email.clone(),
         to: case.client.contacts.clone(),
-        subject,
+        subject: String::new(),
         date: case.now,
         message_id: req.message_id.clone(),
         in_reply_to: original
@@ -175,20 +216,9 @@ pub fn preview(
             }),
         relance_ref: None,
         auto_submitted: false,
-        body: rendered.body.clone(),
-        attachments,
-    };
-    let message = Composed {
-        bytes: message::build(&outgoing)?,
-        message_id: req.message_id.clone(),
-        subject: outgoing.subject,
-        body: rendered.body,
-        to: outgoing.to,
-    };
-    Ok(Preview {
-        message,
-        notice_pdf,
-    })
+        body: String::new(),
+        attachments: Vec::new(),
+    }
 }
 
 fn notice_attachment(

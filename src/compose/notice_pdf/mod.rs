@@ -9,7 +9,7 @@ mod font;
 mod layout;
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, dictionary};
+use lopdf::{Document, Object, Stream, StringFormat, dictionary};
 
 use crate::compose::context::case_context;
 use crate::compose::input::CaseInput;
@@ -26,35 +26,14 @@ pub fn render_notice_pdf(templates: &Templates, case: &CaseInput) -> Result<Vec<
     let mut doc = Document::with_version("1.7");
     let mut regular = Subset::new(Weight::Regular)?;
     let mut bold = Subset::new(Weight::Bold)?;
-    let count = pages.len();
-    let mut contents = Vec::with_capacity(count);
-    for (n, page) in pages.iter().enumerate() {
-        let mut ops = Vec::new();
-        for draw in page {
-            draw_ops(draw, &mut regular, &mut bold, &mut ops);
-        }
-        if count > 1 {
-            let footer = Draw::Text {
-                weight: Weight::Regular,
-                size: 8.0,
-                x: PAGE_W / 2.0 - 8.0,
-                y: 40.0,
-                text: format!("{}/{count}", n + 1),
-            };
-            draw_ops(&footer, &mut regular, &mut bold, &mut ops);
-        }
-        let content = Content { operations: ops }
-            .encode()
-            .map_err(|e| Error::Build(format!("pdf content: {e}")))?;
-        contents.push(content);
-    }
+    let contents = page_contents(&pages, &mut regular, &mut bold)?;
     let f1 = regular.embed(&mut doc)?;
     let f2 = bold.embed(&mut doc)?;
     let resources = doc.add_object(dictionary! {
         "Font" => dictionary! { Weight::Regular.resource() => f1, Weight::Bold.resource() => f2 },
     });
     let pages_id = doc.new_object_id();
-    let mut kids = Vec::with_capacity(count);
+    let mut kids = Vec::with_capacity(contents.len());
     for content in contents {
         let content_id = doc.add_object(Stream::new(dictionary! {}, content));
         let page_id = doc.add_object(dictionary! {
@@ -66,18 +45,13 @@ pub fn render_notice_pdf(templates: &Templates, case: &CaseInput) -> Result<Vec<
         });
         kids.push(Object::Reference(page_id));
     }
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => kids,
-            "Count" => i64::try_from(count).unwrap_or(1),
-        }),
-    );
+    let count = i64::try_from(kids.len()).unwrap_or(1);
+    let pages_dict = dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count };
+    doc.objects.insert(pages_id, Object::Dictionary(pages_dict));
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     let info = doc.add_object(dictionary! {
-        "Title" => Object::String(utf16_text(&letter.subject), lopdf::StringFormat::Hexadecimal),
-        "Author" => Object::String(utf16_text(&case.sender.company), lopdf::StringFormat::Hexadecimal),
+        "Title" => Object::String(utf16_text(&letter.subject), StringFormat::Hexadecimal),
+        "Author" => Object::String(utf16_text(&case.sender.company), StringFormat::Hexadecimal),
         "Producer" => Object::string_literal("relance"),
     });
     doc.trailer.set("Root", catalog);
@@ -87,6 +61,38 @@ pub fn render_notice_pdf(templates: &Templates, case: &CaseInput) -> Result<Vec<
     doc.save_to(&mut out)
         .map_err(|e| Error::Build(format!("pdf: {e}")))?;
     Ok(out)
+}
+
+/// Encodes each page's drawings (plus "n/N" at the foot of multi-page
+/// letters) as a content stream, recording the glyphs each font needs.
+fn page_contents(
+    pages: &[Vec<Draw>],
+    regular: &mut Subset,
+    bold: &mut Subset,
+) -> Result<Vec<Vec<u8>>, Error> {
+    let count = pages.len();
+    let mut contents = Vec::with_capacity(count);
+    for (n, page) in pages.iter().enumerate() {
+        let mut ops = Vec::new();
+        for draw in page {
+            draw_ops(draw, regular, bold, &mut ops);
+        }
+        if count > 1 {
+            let footer = Draw::Text {
+                weight: Weight::Regular,
+                size: 8.0,
+                x: PAGE_W / 2.0 - 8.0,
+                y: 40.0,
+                text: format!("{}/{count}", n + 1),
+            };
+            draw_ops(&footer, regular, bold, &mut ops);
+        }
+        let content = Content { operations: ops }
+            .encode()
+            .map_err(|e| Error::Build(format!("pdf content: {e}")))?;
+        contents.push(content);
+    }
+    Ok(contents)
 }
 
 /// A PDF text string in UTF-16BE with its byte-order mark (document info).
