@@ -11,7 +11,7 @@ use rusqlite::{Row, ToSql};
 use super::clients::contact_row;
 use super::events::{KIND_COLUMNS, event_kind};
 use super::outbox::{PURPOSE_COLUMNS, Purpose, purpose};
-use super::sql::{Dec, Stamp, split_addresses};
+use super::sql::{Day, Dec, Stamp, split_addresses};
 use super::{Context, Error, Result, Store};
 use crate::domain::{ClientId, InvoiceId, Money};
 use crate::engine::{Case, CaseInvoice, Event, Sent};
@@ -48,8 +48,8 @@ fn case_invoice(r: &Row<'_>) -> rusqlite::Result<CaseInvoice> {
     Ok(CaseInvoice {
         id: r.get(1)?,
         number: r.get(2)?,
-        issue_date: r.get(3)?,
-        due_date: r.get(4)?,
+        issue_date: r.get::<_, Day>(3)?.0,
+        due_date: r.get::<_, Day>(4)?.0,
         amount: Money::new(r.get::<_, Dec>(5)?.0, r.get(6)?),
         paid: r.get::<_, Dec>(7)?.0,
         status: r.get(8)?,

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Row, params};
 use rust_decimal::Decimal;
 
-use super::sql::{Dec, EventTag, Stamp};
+use super::sql::{Day, Dec, EventTag, Stamp};
 use super::{Context, Result, Store};
 use crate::domain::{ClientId, EventId, InvoiceId, MessageRowId, ReplyClass};
 use crate::engine::EventKind;
@@ -117,7 +117,7 @@ pub(crate) fn event_kind(r: &Row<'_>, first: usize) -> rusqlite::Result<EventKin
     Ok(match tag {
         EventTag::Reply => EventKind::Reply {
             class: r.get(first + 1)?,
-            date: r.get(first + 2)?,
+            date: r.get::<_, Option<Day>>(first + 2)?.map(|d| d.0),
             amount: r.get::<_, Option<Dec>>(first + 3)?.map(|d| d.0),
             from: r.get(first + 4)?,
             known_sender: r.get(first + 5)?,
@@ -125,7 +125,7 @@ pub(crate) fn event_kind(r: &Row<'_>, first: usize) -> rusqlite::Result<EventKin
         },
         EventTag::ManualContact => EventKind::ManualContact,
         EventTag::UserPromise => EventKind::UserPromise {
-            date: r.get(first + 2)?,
+            date: r.get::<_, Day>(first + 2)?.0,
         },
         EventTag::UserConfirmPaid => EventKind::UserConfirmPaid,
         EventTag::UserRejectPaid => EventKind::UserRejectPaid,
@@ -277,7 +277,7 @@ impl Store {
                             message: r.get(1)?,
                             at: r.get::<_, Stamp>(2)?.0,
                             class: r.get(3)?,
-                            date: r.get(4)?,
+                            date: r.get::<_, Option<Day>>(4)?.map(|d| d.0),
                             amount: r.get::<_, Option<Dec>>(5)?.map(|d| d.0),
                             evidence: r.get(6)?,
                         },

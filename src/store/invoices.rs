@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
 use super::messages::Location;
-use super::sql::{Dec, InvoiceSource, join_ids, split_ids};
+use super::sql::{Day, Dec, InvoiceSource, join_ids, split_ids};
 use super::{Context, Error, Recorded, Result, Store};
 use crate::domain::{ClientId, InvoiceId, InvoiceNumber, InvoiceStatus, MessageId, Money};
 
@@ -101,8 +101,8 @@ fn invoice_row(r: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
         number: r.get(3)?,
         amount: Money::new(r.get::<_, Dec>(4)?.0, r.get(5)?),
         paid: r.get::<_, Dec>(6)?.0,
-        issue_date: r.get(7)?,
-        due_date: r.get(8)?,
+        issue_date: r.get::<_, Day>(7)?.0,
+        due_date: r.get::<_, Day>(8)?.0,
         status: r.get(9)?,
         paused: r.get(10)?,
         source: r.get(11)?,

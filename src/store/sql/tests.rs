@@ -133,3 +133,22 @@ fn id_and_address_lists_split_back() {
     assert_eq!(split_addresses(&join_addresses(&addrs)).unwrap(), addrs);
     assert!(split_addresses("a@a.fr\nnot-an-address").is_err());
 }
+
+#[test]
+fn dates_and_stamps_parse_fast_and_slow_forms() {
+    let conn = Connection::open_in_memory().unwrap();
+    let day = |text: &str| conn.query_row("SELECT ?1", [text], |r| r.get::<_, Day>(0));
+    assert_eq!(
+        day("2026-03-02").unwrap().0,
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+    );
+    assert!(day("2026-02-30").is_err());
+    assert!(day("20x6-03-02").is_err());
+    let stamp = |text: &str| conn.query_row("SELECT ?1", [text], |r| r.get::<_, Stamp>(0));
+    let want = t("2026-03-02T08:00:00.5Z");
+    assert_eq!(stamp("2026-03-02T08:00:00.500000Z").unwrap().0, want);
+    assert_eq!(stamp("2026-03-02T09:00:00.5+01:00").unwrap().0, want);
+    assert!(stamp("2026-03-02T25:00:00.000000Z").is_err());
+    assert!(stamp("yesterday").is_err());
+    round_trip(&conn, Day(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()));
+}
