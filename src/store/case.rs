@@ -92,8 +92,8 @@ impl Store {
     }
 
     fn load_cases(&self, scope: Scope) -> Result<Vec<Case>> {
-        // One read transaction, so the five queries see the same state.
-        self.transaction(|s| {
+        // One read snapshot, so the five queries see the same state.
+        self.snapshot(|s| {
             let mut cases = s.case_shells(scope)?;
             let index: HashMap<ClientId, usize> = cases
                 .iter()

@@ -62,6 +62,9 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The file system (or another process) kept SQLite out of WAL mode.
+    #[error("cannot put the database '{}' in WAL mode (it stays in '{mode}')", path.display())]
+    NotWal { path: PathBuf, mode: String },
     #[error("the database has schema version {found}, newer than this relance knows ({supported})")]
     SchemaTooNew { found: u32, supported: u32 },
     /// A query failed; `context` names the query and the record concerned.
@@ -160,9 +163,10 @@ impl Store {
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(open_err)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(open_err(rusqlite::Error::InvalidParameterName(format!(
-                "journal_mode stayed '{mode}'"
-            ))));
+            return Err(Error::NotWal {
+                path: path.to_path_buf(),
+                mode,
+            });
         }
         Store::configure(conn)
     }
@@ -188,11 +192,20 @@ impl Store {
     /// Runs `f` so that all its writes happen or none does. Nests: inside
     /// another transaction it becomes a savepoint.
     pub fn transaction<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let outer = self.conn.is_autocommit();
         // IMMEDIATE takes the write lock up front: a deferred transaction that
         // reads then writes can fail with SQLITE_BUSY despite the timeout.
-        let (begin, commit, rollback) = if outer {
-            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        self.atomic("BEGIN IMMEDIATE", f)
+    }
+
+    /// Runs the reads of `f` on one consistent snapshot without taking the
+    /// write lock (WAL readers never block the daemon's writes).
+    pub(crate) fn snapshot<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.atomic("BEGIN DEFERRED", f)
+    }
+
+    fn atomic<T>(&self, begin: &str, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let (begin, commit, rollback) = if self.conn.is_autocommit() {
+            (begin, "COMMIT", "ROLLBACK")
         } else {
             (
                 "SAVEPOINT relance",
@@ -324,6 +337,23 @@ mod tests {
         // NORMAL is 1.
         assert_eq!(get("synchronous"), "Integer(1)");
         assert_eq!(get("busy_timeout"), "Integer(10000)");
+    }
+
+    #[test]
+    fn the_cli_reads_while_the_daemon_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relance.db");
+        let daemon = Store::open(&path).unwrap();
+        testutil::client(&daemon, "a@a.fr");
+        let cli = Store::open(&path).unwrap();
+        daemon.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        testutil::client(&daemon, "b@b.fr");
+        let started = std::time::Instant::now();
+        // The reader sees the last committed state, at once.
+        assert_eq!(cli.load_all_cases().unwrap().len(), 1);
+        assert!(started.elapsed() < BUSY_TIMEOUT / 2);
+        daemon.conn.execute_batch("COMMIT").unwrap();
+        assert_eq!(cli.load_all_cases().unwrap().len(), 2);
     }
 
     #[test]
