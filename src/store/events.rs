@@ -4,12 +4,12 @@
 //! An overridden classification retracts its events instead of deleting them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
 use super::sql::{Day, Dec, EventTag, Stamp};
 use super::{Context, Result, Store};
-use crate::domain::{ClientId, EventId, InvoiceId, MessageRowId, ReplyClass};
+use crate::domain::{ClientId, EmailAddress, EventId, InvoiceId, MessageRowId, ReplyClass};
 use crate::engine::EventKind;
 
 /// Row id of a classification.
@@ -59,14 +59,14 @@ struct KindColumns<'a> {
     class: Option<ReplyClass>,
     date: Option<NaiveDate>,
     amount: Option<Dec>,
-    from: Option<&'a crate::domain::EmailAddress>,
+    from: Option<&'a EmailAddress>,
     known_sender: Option<bool>,
-    failed_address: Option<&'a crate::domain::EmailAddress>,
+    failed_address: Option<&'a EmailAddress>,
 }
 
 fn kind_columns(kind: &EventKind) -> KindColumns<'_> {
-    let mut c = KindColumns {
-        tag: EventTag::Reply,
+    let bare = |tag| KindColumns {
+        tag,
         class: None,
         date: None,
         amount: None,
@@ -74,7 +74,7 @@ fn kind_columns(kind: &EventKind) -> KindColumns<'_> {
         known_sender: None,
         failed_address: None,
     };
-    c.tag = match kind {
+    match kind {
         EventKind::Reply {
             class,
             date,
@@ -82,28 +82,27 @@ fn kind_columns(kind: &EventKind) -> KindColumns<'_> {
             from,
             known_sender,
             failed_address,
-        } => {
-            c.class = Some(*class);
-            c.date = *date;
-            c.amount = amount.map(Dec);
-            c.from = Some(from);
-            c.known_sender = Some(*known_sender);
-            c.failed_address = failed_address.as_ref();
-            EventTag::Reply
-        }
-        EventKind::ManualContact => EventTag::ManualContact,
-        EventKind::UserPromise { date } => {
-            c.date = Some(*date);
-            EventTag::UserPromise
-        }
-        EventKind::UserConfirmPaid => EventTag::UserConfirmPaid,
-        EventKind::UserRejectPaid => EventTag::UserRejectPaid,
-        EventKind::UserPause => EventTag::UserPause,
-        EventKind::UserResume => EventTag::UserResume,
-        EventKind::UserConfirmNotice => EventTag::UserConfirmNotice,
-        EventKind::UserStop => EventTag::UserStop,
-    };
-    c
+        } => KindColumns {
+            tag: EventTag::Reply,
+            class: Some(*class),
+            date: *date,
+            amount: amount.map(Dec),
+            from: Some(from),
+            known_sender: Some(*known_sender),
+            failed_address: failed_address.as_ref(),
+        },
+        EventKind::ManualContact => bare(EventTag::ManualContact),
+        EventKind::UserPromise { date } => KindColumns {
+            date: Some(*date),
+            ..bare(EventTag::UserPromise)
+        },
+        EventKind::UserConfirmPaid => bare(EventTag::UserConfirmPaid),
+        EventKind::UserRejectPaid => bare(EventTag::UserRejectPaid),
+        EventKind::UserPause => bare(EventTag::UserPause),
+        EventKind::UserResume => bare(EventTag::UserResume),
+        EventKind::UserConfirmNotice => bare(EventTag::UserConfirmNotice),
+        EventKind::UserStop => bare(EventTag::UserStop),
+    }
 }
 
 /// The columns selected by [`event_kind`], from `first` on.
@@ -264,7 +263,6 @@ impl Store {
         &self,
         message: MessageRowId,
     ) -> Result<Option<(ClassificationId, NewClassification)>> {
-        use rusqlite::OptionalExtension;
         self.conn
             .query_row(
                 "SELECT id, message_row, at, class, date, amount, evidence FROM classifications
