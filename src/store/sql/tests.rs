@@ -1,6 +1,6 @@
 use std::fmt::Debug;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
 use rusqlite::types::FromSql;
 use rust_decimal_macros::dec;
