@@ -150,26 +150,6 @@ impl Config {
         clients::policy(&self.sequence, client)
     }
 
-    /// Invoice detection rules: the built-in ones with the configured
-    /// overrides in their place.
-    pub fn detect_rules(&self) -> crate::detect::Rules {
-        let r = &self.detect.rules;
-        crate::detect::Rules::with_overrides(crate::detect::Overrides {
-            subject: r.subject.clone(),
-            body: r.body.clone(),
-            attachment_name: r.attachment_name.clone(),
-            number: r.number.clone(),
-            amount: r.amount.clone(),
-            currency: r.currency.clone(),
-            issue_date: r.issue_date.clone(),
-            due_date: r.due_date.clone(),
-            factur_x: Some(self.detect.factur_x),
-            payment_terms_days: Some(self.detect.payment_terms_days),
-            default_currency: Some(self.detect.default_currency),
-            own_addresses: vec![self.company.email.clone()],
-        })
-    }
-
     /// The language of messages to the client reached at `addr`.
     pub fn language_for(&self, addr: &EmailAddress) -> Language {
         self.client_override(addr)
@@ -177,6 +157,8 @@ impl Config {
             .unwrap_or(self.company.language)
     }
 }
+
+mod bridge;
 
 #[cfg(test)]
 mod tests;
