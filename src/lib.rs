@@ -6,6 +6,7 @@
 //! - [`clock`]: the only reader of the wall clock;
 //! - [`config`]: TOML -> validated configuration;
 //! - [`engine`]: the pure sequence engine (`decide`);
+//! - [`pipeline`]: ingest, plan and prepare over the store (sync, no network);
 //! - [`detect`]: is this sent mail an invoice? (pure);
 //! - [`threading`]: which invoices and client a message is about (pure);
 //! - [`classify`]: what does this reply say? (pure);
@@ -25,5 +26,6 @@ pub mod daemon;
 pub mod detect;
 pub mod domain;
 pub mod engine;
+pub mod pipeline;
 pub mod store;
 pub mod threading;
