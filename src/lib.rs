@@ -1,1 +1,2 @@
 //! relance placeholder
+pub mod mailbox;
