@@ -302,7 +302,10 @@ impl ImapSession {
     }
 
     /// Header fields, flags, date and size of the messages with UIDs in
-    /// `first..=last`, fetched in batches, ascending by UID.
+    /// `first..=last`, ascending by UID. The UIDs present are searched first,
+    /// then fetched in batches (`UID FETCH <set> (UID FLAGS INTERNALDATE
+    /// RFC822.SIZE BODY.PEEK[HEADER.FIELDS (...)])`), so sparse ranges cost
+    /// nothing and no command grows unbounded.
     pub async fn fetch_headers(
         &mut self,
         first: Uid,

@@ -141,7 +141,7 @@ pub enum Error {
         limit: Duration,
     },
     /// Reading or writing the connection failed, or the server closed it.
-    #[error("connection to {server} lost during {during}: {detail}")]
+    #[error("connection to {server} failed during {during}: {detail}")]
     Disconnected {
         server: String,
         during: String,
@@ -173,8 +173,9 @@ pub enum Error {
     /// The IMAP server has no IDLE capability: poll instead.
     #[error("{server} does not support IDLE")]
     IdleUnsupported { server: String },
-    /// The SMTP server answered a negative reply code.
-    #[error("{server} rejected the message with {code}: {text}")]
+    /// The SMTP server answered a negative reply code (to AUTH, MAIL, RCPT
+    /// or DATA).
+    #[error("{server} answered {code}: {text}")]
     SmtpRejected {
         server: String,
         code: u16,
@@ -205,8 +206,14 @@ impl Error {
 /// Whether an error chain holds a `rustls::Error` (a certificate or TLS
 /// protocol failure, permanent) rather than a network failure (transient).
 fn is_rustls_error(err: &(dyn std::error::Error + 'static)) -> bool {
-    std::iter::successors(Some(err), |e| e.source())
-        .any(|e| e.downcast_ref::<rustls::Error>().is_some())
+    // `io::Error::source` skips the error it wraps, so look inside it too.
+    std::iter::successors(Some(err), |e| e.source()).any(|e| {
+        let wrapped = e
+            .downcast_ref::<io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<rustls::Error>());
+        wrapped || e.is::<rustls::Error>()
+    })
 }
 
 /// Refuses `TlsMode::None` unless the host is loopback (`localhost`,

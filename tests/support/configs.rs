@@ -241,6 +241,7 @@ smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = {d}/dovecot/run/auth-postfix
 smtpd_relay_restrictions = permit_sasl_authenticated reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:{d}/postfix/etc/recipient_access
 delay_warning_time = 0
 queue_run_delay = 2s
 minimal_backoff_time = 2s

@@ -6,16 +6,17 @@
 //!   another (a CA and a server certificate are generated for the run), LMTP
 //!   on a loopback port, and SASL for Postfix on a unix socket. Users come
 //!   from a passwd-file ([`USERS`]); mail is Maildir under the temp dir,
-//!   owned by `nobody`; Sent, Drafts and Trash
-//!   are auto-created with their special-use attributes; IDLE is on.
-//! - Postfix runs as its own instance: `postfix -c DIR check` creates its
-//!   queue under the temp dir, then its `master -c DIR` runs as a child
-//!   process of the test. It accepts mail for the test domains and hands it
+//!   owned by `nobody`; Sent, Drafts and Trash are auto-created with their
+//!   special-use attributes; IDLE is on.
+//! - Postfix runs as its own instance: the harness lays out its queue under
+//!   the temp dir (as `postfix check` would, only faster), then Postfix's
+//!   `master -c DIR` runs as a child process of the test. It accepts mail for the test domains and hands it
 //!   to Dovecot over LMTP (`virtual_transport = lmtp:inet:...`); unknown
 //!   recipients get a 550 at RCPT time. SMTP AUTH is checked by Dovecot
 //!   SASL: `smtps_port` (implicit TLS) requires AUTH like a submission port;
 //!   `smtp_port` offers STARTTLS and AUTH but, like an MX, also takes mail
 //!   for the test domains without AUTH (the harness's `deliver` uses that).
+//!   [`TEMPFAIL_RECIPIENT`] always gets a 451 at RCPT time.
 //!
 //! Postfix's master must start as root (it drops to the `postfix` user), so
 //! these tests run as root, as in CI. Missing binaries fail the test with a
@@ -57,6 +58,8 @@ pub const CLIENT_B: User = User {
     password: "jean-secret-3",
 };
 pub const USERS: [User; 3] = [OWNER, CLIENT_A, CLIENT_B];
+/// Postfix answers RCPT TO this address with `451 4.3.0`, to test 4xx handling.
+pub const TEMPFAIL_RECIPIENT: &str = "later@client-b.test";
 
 /// Readiness waits: generous, since two cores are shared; never an assertion
 /// on timing.
@@ -138,7 +141,7 @@ impl MailServer {
     /// Sends `raw` to `to` through Postfix (plain SMTP, no AUTH) and returns
     /// once Postfix has queued it; delivery to Dovecot follows shortly.
     pub fn deliver(&self, raw: &[u8], to: &str) {
-        wire::smtp_send(self.smtp_port, "mailer@relance.test", to, raw);
+        deliver_on(self.smtp_port, raw, to);
     }
 
     /// Like [`MailServer::deliver`], then waits for the message (found by its
@@ -177,6 +180,23 @@ impl MailServer {
         let uid = imap.append(folder, flags, raw);
         imap.logout();
         uid
+    }
+
+    /// Stores several messages over one connection; returns their UIDs.
+    pub fn append_many(
+        &self,
+        address: &str,
+        folder: &str,
+        raws: &[Vec<u8>],
+        flags: &[&str],
+    ) -> Vec<u32> {
+        let mut imap = self.imap(address);
+        let uids = raws
+            .iter()
+            .map(|raw| imap.append(folder, flags, raw))
+            .collect();
+        imap.logout();
+        uids
     }
 
     /// All UIDs in the folder, ascending.
@@ -354,26 +374,15 @@ impl MailServer {
             &d.join("postfix/etc/vmailbox"),
             &configs::postfix_vmailbox(),
         );
+        write(
+            &d.join("postfix/etc/recipient_access"),
+            &format!("{TEMPFAIL_RECIPIENT} 451 4.3.0 try again later\n"),
+        );
+        self.make_postfix_queue();
     }
 
     fn start_postfix(&mut self) {
         let etc = self.dir().join("postfix/etc");
-        // Creates the queue directories with Postfix's own ownerships.
-        let check = Command::new("postfix")
-            .arg("-c")
-            .arg(&etc)
-            .arg("check")
-            .output()
-            .unwrap_or_else(|e| fail(&format!("cannot run postfix: {e}; {INSTALL_HINT}")));
-        if !check.status.success() {
-            fail(&format!(
-                "`postfix -c {} check` failed: {}{}\n{}",
-                etc.display(),
-                String::from_utf8_lossy(&check.stdout),
-                String::from_utf8_lossy(&check.stderr),
-                self.postfix_log()
-            ));
-        }
         let daemon_dir = postconf(&etc, "daemon_directory");
         let child = spawn(
             Command::new(Path::new(&daemon_dir).join("master"))
@@ -385,6 +394,58 @@ impl MailServer {
         self.postfix = Some(child);
         for port in [self.ports.smtp, self.ports.smtps] {
             self.wait_ready(port, "postfix");
+        }
+    }
+
+    /// The queue directories with the ownerships that `postfix check` would
+    /// give them; made here because `postfix check` takes seconds.
+    fn make_postfix_queue(&self) {
+        let spool = self.dir().join("postfix/spool");
+        let (postfix, _) = passwd_ids("postfix");
+        let postdrop = group_id("postdrop");
+        let dirs: [(&str, u32, u32, u32); 13] = [
+            ("active", postfix, 0, 0o700),
+            ("bounce", postfix, 0, 0o700),
+            ("corrupt", postfix, 0, 0o700),
+            ("defer", postfix, 0, 0o700),
+            ("deferred", postfix, 0, 0o700),
+            ("flush", postfix, 0, 0o700),
+            ("hold", postfix, 0, 0o700),
+            ("incoming", postfix, 0, 0o700),
+            ("private", postfix, 0, 0o700),
+            ("saved", postfix, 0, 0o700),
+            ("trace", postfix, 0, 0o700),
+            ("maildrop", postfix, postdrop, 0o730),
+            ("public", postfix, postdrop, 0o710),
+        ];
+        set_mode(&spool, 0o755);
+        mkdir(&spool.join("pid"));
+        for (name, uid, gid, mode) in dirs {
+            let path = spool.join(name);
+            mkdir(&path);
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid))
+                .unwrap_or_else(|e| fail(&format!("cannot chown {}: {e}", path.display())));
+            set_mode(&path, mode);
+        }
+    }
+
+    /// What `postfix check` says about the config, for a failure message.
+    fn postfix_check(&self) -> String {
+        let etc = self.dir().join("postfix/etc");
+        match Command::new("postfix")
+            .arg("-c")
+            .arg(&etc)
+            .arg("check")
+            .output()
+        {
+            Ok(out) => format!(
+                "`postfix -c {} check`: {}{}{}",
+                etc.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            Err(e) => format!("cannot run postfix check: {e}"),
         }
     }
 
@@ -407,8 +468,13 @@ impl MailServer {
                     Some(status) => format!("exited with {status}"),
                     None => format!("did not listen within {}s", READY_TIMEOUT.as_secs()),
                 };
+                let check = if what == "postfix" {
+                    self.postfix_check()
+                } else {
+                    String::new()
+                };
                 fail(&format!(
-                    "{what} on 127.0.0.1:{port} {why}\ndovecot log:\n{}\npostfix log:\n{}{}",
+                    "{what} on 127.0.0.1:{port} {why}\ndovecot log:\n{}\npostfix log:\n{}{}{check}",
                     self.dovecot_log(),
                     self.postfix_log(),
                     read_log(&self.dir().join("postfix/master.log"))
@@ -426,6 +492,11 @@ impl Drop for MailServer {
         }
         self.stop_dovecot();
     }
+}
+
+/// [`MailServer::deliver`] for threads that do not hold the server.
+pub fn deliver_on(smtp_port: u16, raw: &[u8], to: &str) {
+    wire::smtp_send(smtp_port, "mailer@relance.test", to, raw);
 }
 
 /// Panics with a message that says it comes from the harness.
@@ -511,22 +582,69 @@ fn spawn(command: &mut Command, log: &Path, what: &str) -> Child {
         .unwrap_or_else(|e| fail(&format!("cannot start {what}: {e}; {INSTALL_HINT}")))
 }
 
-/// SIGTERM, a bounded wait for a clean exit, then SIGKILL.
+/// SIGTERM to the master and its children at once (as systemd does to a
+/// service's cgroup: Dovecot's master alone waits for its IMAP sessions).
+/// Once the children are gone the master gets a short grace, then SIGKILL:
+/// Dovecot's sometimes lingers for seconds with nothing left to do.
 fn stop_child(mut child: Child, what: &str) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
+    let master = child.id();
+    let mut pids = children_of(master);
+    signal(&pids, "-TERM");
+    signal(&[master], "-TERM");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
+    while pids.iter().any(|pid| is_alive(*pid)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let grace = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < grace {
         if let Ok(Some(_)) = child.try_wait() {
-            return;
+            break;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    eprintln!("mail test harness: {what} ignored SIGTERM, killing it");
+    if pids.iter().any(|pid| is_alive(*pid)) {
+        eprintln!("mail test harness: {what} did not stop on SIGTERM, killing it");
+    }
+    pids.push(master);
+    signal(&pids, "-KILL");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+fn signal(pids: &[u32], signal: &str) {
+    let alive: Vec<String> = pids
+        .iter()
+        .filter(|pid| is_alive(**pid))
+        .map(u32::to_string)
+        .collect();
+    if !alive.is_empty() {
+        let _ = Command::new("kill").arg(signal).args(&alive).status();
+    }
+}
+
+/// Direct children of a process, from /proc.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| proc_stat(*pid).is_some_and(|(_, ppid)| ppid == parent))
+        .collect()
+}
+
+/// A process that exited but was not reaped (a zombie) counts as gone.
+fn is_alive(pid: u32) -> bool {
+    proc_stat(pid).is_some_and(|(state, _)| state != 'Z' && state != 'X')
+}
+
+/// State and parent pid from /proc/PID/stat (after the `(comm)` field).
+fn proc_stat(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((state, ppid))
 }
 
 fn postconf(etc: &Path, parameter: &str) -> String {
@@ -550,6 +668,18 @@ fn passwd_ids(name: &str) -> (u32, u32) {
         .find(|f| f.first() == Some(&name) && f.len() > 3)
         .and_then(|f| Some((f[2].parse().ok()?, f[3].parse().ok()?)))
         .unwrap_or_else(|| fail(&format!("no user {name:?} in /etc/passwd; {INSTALL_HINT}")))
+}
+
+/// gid of a system group, from /etc/group.
+fn group_id(name: &str) -> u32 {
+    let groups = std::fs::read_to_string("/etc/group")
+        .unwrap_or_else(|e| fail(&format!("cannot read /etc/group: {e}")));
+    groups
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&name) && f.len() > 2)
+        .and_then(|f| f[2].parse().ok())
+        .unwrap_or_else(|| fail(&format!("no group {name:?} in /etc/group; {INSTALL_HINT}")))
 }
 
 fn message_id(raw: &[u8]) -> Option<String> {
