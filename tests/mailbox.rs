@@ -123,6 +123,40 @@ async fn bad_password_and_unknown_ca_are_permanent_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xoauth2_login_for_imap_and_smtp() {
+    let server = MailServer::start();
+    let mut settings = imap_settings(&server, OWNER, TlsMode::StartTls);
+    // The harness's Dovecot takes the password as a valid bearer token.
+    settings.auth = Auth::XOAuth2(Secret::new(OWNER.password));
+    let mut session = ImapSession::connect(&settings).await.unwrap();
+    session.noop().await.unwrap();
+    session.logout().await;
+
+    settings.auth = Auth::XOAuth2(Secret::new("expired-token"));
+    let err = ImapSession::connect(&settings).await.unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }), "{err}");
+    assert!(!err.is_transient());
+
+    let mut smtp = smtps_settings(&server, OWNER);
+    smtp.credentials = Some((
+        OWNER.address.to_owned(),
+        Auth::XOAuth2(Secret::new(OWNER.password)),
+    ));
+    let raw = message(
+        "x1@atelier-dupont.test",
+        OWNER.address,
+        CLIENT_A.address,
+        "x",
+        "x",
+    );
+    SmtpClient::new(&smtp)
+        .unwrap()
+        .send_raw(OWNER.address, &[CLIENT_A.address], &raw)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn special_use_folders_are_discovered() {
     let server = MailServer::start();
     let mut session = connect(&server, OWNER).await;

@@ -126,7 +126,9 @@ ssl_cert = <{d}/server.pem
 ssl_key = <{d}/server.key
 # The STARTTLS port also serves the harness's own plain connections.
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+# Dovecot checks an XOAUTH2 bearer token against the passdb, so the
+# user's password doubles as a valid token.
+auth_mechanisms = plain login xoauth2
 default_internal_user = {internal}
 default_internal_group = {internal}
 default_login_user = {login}
