@@ -144,7 +144,8 @@ pub struct RawMessage {
 /// How an IDLE wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdleEvent {
-    /// The selected folder changed (new, expunged or re-flagged messages).
+    /// The selected folder changed (new, expunged or re-flagged messages);
+    /// may be spurious, so the caller resyncs by UID rather than trusting it.
     Changed,
     /// Nothing happened within the limit; re-issue IDLE (before 29 minutes).
     TimedOut,
