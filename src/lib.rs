@@ -26,6 +26,7 @@ pub mod daemon;
 pub mod detect;
 pub mod domain;
 pub mod engine;
+pub mod mailbox;
 pub mod pipeline;
 pub mod store;
 pub mod threading;
