@@ -138,8 +138,7 @@ class Dovecot:
         # Hard links: Dovecot renames and adds files but never rewrites a
         # message, so the cached mailbox stays pristine.
         subprocess.run(["cp", "-al", str(Path(maildir)), str(self.maildir)], check=True)
-        subprocess.run(["chown", "-R", f"{nobody.pw_uid}:{nobody.pw_gid}",
-                        str(self.dir / "mail")], check=True)
+        self.own_mail()
         (self.dir / "dovecot" / "passwd").write_text(
             f"{OWNER}:{{PLAIN}}{PASSWORD}::::{self.home}::\n")
         os.chmod(self.dir / "dovecot" / "passwd", 0o644)
@@ -149,6 +148,12 @@ class Dovecot:
         self.proc = subprocess.Popen(["dovecot", "-F", "-c", str(conf)], stdin=subprocess.DEVNULL,
                                      stdout=log, stderr=log)
         self.wait_ready()
+
+    def own_mail(self):
+        """Mail files belong to the unprivileged mail user: Dovecot refuses root."""
+        nobody = pwd.getpwnam("nobody")
+        subprocess.run(["chown", "-R", f"{nobody.pw_uid}:{nobody.pw_gid}",
+                        str(self.dir / "mail")], check=True)
 
     def wait_ready(self, timeout=30):
         deadline = time.monotonic() + timeout

@@ -30,8 +30,10 @@ class Maildir:
     """Writes messages into one Maildir folder with Dovecot-style names
     (S= and W= sizes, so Dovecot need not stat or read to know them)."""
 
-    def __init__(self, path):
+    def __init__(self, path, tag):
         self.path = Path(path)
+        # Distinguishes the files of each delivery batch written in the same second.
+        self.tag = tag
         for sub in ("cur", "new", "tmp"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
         self.count = 0
@@ -39,16 +41,17 @@ class Maildir:
     def put(self, raw, stamp, seen=True):
         self.count += 1
         vsize = len(raw) + raw.count(b"\n")
-        base = f"{int(stamp)}.M{self.count}P{os.getpid()}.bench,S={len(raw)},W={vsize}"
+        base = f"{int(stamp)}.M{self.tag}x{self.count}P{os.getpid()}.bench,S={len(raw)},W={vsize}"
         target = self.path / ("cur" if seen else "new") / (base + (":2,S" if seen else ""))
         tmp = self.path / "tmp" / base
         tmp.write_bytes(raw)
         tmp.rename(target)
 
 
-def folders(root):
+def folders(root, tag="g"):
+    """INBOX and Sent of the Maildir under the user's home `root`."""
     maildir = Path(root) / "Maildir"
-    return Maildir(maildir), Maildir(maildir / ".Sent")
+    return Maildir(maildir, tag), Maildir(maildir / ".Sent", tag)
 
 
 def clients_for(n_invoices, rng):
@@ -103,7 +106,7 @@ def add_new(root, count, seed, invoices):
     client replies to existing invoices, a tenth new invoices, the rest
     unrelated. Returns the Message-IDs of the replies."""
     rng = random.Random(seed)
-    inbox, sent = folders(root)
+    inbox, sent = folders(root, f"n{seed}")
     replies = []
     clients = [tuple(i["client"]) for i in invoices] or clients_for(50, rng)
     for j in range(count):

@@ -156,9 +156,10 @@ REPLY_WEIGHTS = {"promise": 25, "paid": 20, "partial": 5, "dispute": 5, "questio
                  "other": 15, "ooo": 20}
 
 
-def reply_message(inv, k, rng):
-    """The k-th reply of the client to `inv`, threaded and quoting it."""
-    cls = rng.choices(list(REPLY_WEIGHTS), weights=list(REPLY_WEIGHTS.values()))[0]
+def reply_message(inv, k, rng, cls=None):
+    """The k-th reply of the client to `inv`, threaded and quoting it; its
+    class drawn from REPLY_WEIGHTS unless `cls` is given."""
+    cls = cls or rng.choices(list(REPLY_WEIGHTS), weights=list(REPLY_WEIGHTS.values()))[0]
     date = min(inv.date + timedelta(days=rng.uniform(0.2, 45)), NOW - timedelta(hours=1))
     when = (date + timedelta(days=rng.randint(3, 25))).date()
     fr = inv.lang == "fr"

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Issue 6, part 2: reaction latency of the daemon in IDLE.
+
+Starts Dovecot over the 10,000-message bench mailbox and `relance run` (not
+--once; dry-run) against it, waits for its initial sync, then --replies times:
+delivers a client reply to a known invoice over Dovecot's LMTP and polls the
+daemon's SQLite database (read-only) until an event for that message exists.
+
+In the same run, a plain imaplib client IDLEs on INBOX too and notes when
+Dovecot announces the message (`* n EXISTS`): that is the floor no IMAP
+client can beat, measured rather than assumed; relance's figure is given
+above it. Idle RSS (VmRSS, VmHWM) of the daemon is read from /proc after.
+
+    sudo bench/latency.py --relance target/release/relance --replies 60
+"""
+
+import argparse
+import json
+import random
+import smtplib
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dovecot  # noqa: E402
+import gen_mailbox  # noqa: E402
+import mailgen  # noqa: E402
+import reference  # noqa: E402
+import run  # noqa: E402
+
+POLL = 0.005
+SYNC_TIMEOUT = 300
+REPLY_TIMEOUT = 15
+
+
+class Idler:
+    """An imaplib connection in IDLE on INBOX that timestamps each EXISTS."""
+
+    def __init__(self, server):
+        self.conn = reference.imaplib.IMAP4_SSL(
+            "127.0.0.1", server.ports["imap_tls"],
+            ssl_context=reference.ssl.create_default_context(cafile=str(server.ca)))
+        self.conn.login(dovecot.OWNER, dovecot.PASSWORD)
+        self.conn.select("INBOX", readonly=True)
+        self.seen = threading.Event()
+        self.at = None
+
+    def arm(self):
+        """Enters IDLE and listens in a thread until the next EXISTS."""
+        self.seen.clear()
+        self.tag = self.conn._new_tag()
+        self.conn.send(self.tag + b" IDLE\r\n")
+        if not self.conn.readline().startswith(b"+"):
+            raise RuntimeError("IDLE refused")
+        threading.Thread(target=self.listen, daemon=True).start()
+
+    def listen(self):
+        while True:
+            line = self.conn.readline()
+            if not line:
+                return
+            if line.rstrip().endswith(b"EXISTS"):
+                self.at = time.perf_counter()
+                self.seen.set()
+                self.conn.send(b"DONE\r\n")
+            elif line.startswith(self.tag):
+                return
+
+    def close(self):
+        try:
+            self.conn.logout()
+        except (OSError, reference.imaplib.IMAP4.error):
+            pass
+
+
+def wait_for_sync(db_path, expected, proc):
+    """Until the daemon has recorded every invoice of the mailbox."""
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise run.RelanceUnavailable(proc.stderr.read().decode()[-2000:])
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+                if db.execute("SELECT count(*) FROM invoices").fetchone()[0] >= expected:
+                    return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.5)
+    raise run.RelanceUnavailable(f"initial sync did not record {expected} invoices in time")
+
+
+def event_recorded(db, message_id):
+    row = db.execute("SELECT 1 FROM events e JOIN messages m ON m.id = e.message_row "
+                     "WHERE m.message_id = ?", (message_id.strip("<>"),)).fetchone()
+    return row is not None
+
+
+def deliver(server, raw):
+    with smtplib.LMTP("127.0.0.1", server.ports["lmtp"]) as lmtp:
+        lmtp.sendmail("client@bench.test", [dovecot.OWNER], raw)
+
+
+def measure(server, invoices, args, db_path):
+    """Delivers the replies one by one; seconds to EXISTS and to the event."""
+    rng = random.Random(args.seed)
+    idler = Idler(server)
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if db_path else None
+    out = []
+    try:
+        for k, entry in enumerate(rng.sample(invoices, args.replies)):
+            inv = gen_mailbox.invoice_from_index(entry, rng)
+            raw = mailgen.reply_message(inv, 500 + k, rng, cls="promise")
+            message_id = next(line.split(":", 1)[1].strip() for line in raw.decode().splitlines()
+                              if line.startswith("Message-ID:"))
+            idler.arm()
+            started = time.perf_counter()
+            deliver(server, raw)
+            sample = {"exists": None, "event": None}
+            deadline = started + REPLY_TIMEOUT
+            while time.perf_counter() < deadline:
+                if sample["exists"] is None and idler.seen.is_set():
+                    sample["exists"] = idler.at - started
+                if db is not None and sample["event"] is None and event_recorded(db, message_id):
+                    sample["event"] = time.perf_counter() - started
+                if sample["exists"] is not None and (db is None or sample["event"] is not None):
+                    break
+                time.sleep(POLL)
+            out.append(sample)
+            time.sleep(args.gap)
+    finally:
+        idler.close()
+    return out
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def describe(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"n": len(values), "median": statistics.median(values),
+            "p95": percentile(values, 95), "min": min(values), "max": max(values)}
+
+
+def memory(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return {k: fields.get(k, "").strip() for k in ("VmRSS", "VmHWM")}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--relance", type=Path)
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--replies", type=int, default=60)
+    parser.add_argument("--gap", type=float, default=1.0, help="seconds between replies")
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+    box = run.mailbox(args.size, args.seed)
+    invoices = json.loads((box / "index.json").read_text())["invoices"]
+    server = dovecot.Dovecot(run.DATA / f"latency-{args.size}", box / "Maildir")
+    result = {"machine": run.machine(), "size": args.size, "relance_error": None, "memory": None}
+    proc = None
+    try:
+        db_path = None
+        if args.relance:
+            config = run.bench_toml(server.dir, server)
+            proc = subprocess.Popen([str(args.relance), "--config", str(config), "run"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                wait_for_sync(server.dir / "relance.db", len(invoices), proc)
+                db_path = server.dir / "relance.db"
+            except run.RelanceUnavailable as e:
+                result["relance_error"] = str(e)
+        samples = measure(server, invoices, args, db_path)
+        if db_path and proc.poll() is None:
+            result["memory"] = memory(proc.pid)
+        result["exists"] = describe([s["exists"] for s in samples])
+        result["event"] = describe([s["event"] for s in samples])
+        result["missed"] = sum(1 for s in samples if db_path and s["event"] is None)
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        server.remove()
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (run.DATA / f"latency-{stamp}.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
