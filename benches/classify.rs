@@ -1,0 +1,2 @@
+//! Placeholder replaced below once the corpus exists.
+fn main() {}
