@@ -47,6 +47,15 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// At most the first `max` bytes of `s`, cut at a character boundary.
+pub fn head(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// A sentence of new text: the original words (for evidence) and their
 /// normalised form (for matching).
 #[derive(Debug, Clone, PartialEq, Eq)]

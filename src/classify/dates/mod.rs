@@ -78,6 +78,7 @@ pub fn return_date(norm: &str, ctx: &DateContext) -> Option<NaiveDate> {
                 hit.date
             }
         })
+        .filter(|d| *d >= ctx.today)
         .max()
 }
 
