@@ -154,7 +154,10 @@ pub fn clauses(norm: &str) -> Vec<(usize, &str)> {
     let bytes = norm.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let digit_at = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_digit);
         let cut_len = match bytes[i] {
+            // "1 250,00 €" is one amount, not two clauses.
+            b',' if i > 0 && digit_at(i - 1) && digit_at(i + 1) => None,
             b',' | b';' | b':' | b'(' | b')' => Some(1),
             b' ' => [
                 " mais ",

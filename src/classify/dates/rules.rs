@@ -263,7 +263,10 @@ fn day_month(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<Naiv
 }
 
 fn month_day(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<NaiveDate> {
-    if followed_by_unit(around.after) || around.after.starts_with([':', '/', '.']) {
+    let mut after = around.after.chars();
+    let glued = matches!(after.next(), Some(':' | '/' | '.' | ','))
+        && after.next().is_some_and(|c| c.is_ascii_digit());
+    if followed_by_unit(around.after) || glued {
         return None;
     }
     dated(caps, ctx, 3, month(caps, 1)?, num(caps, 2)?)

@@ -18,10 +18,12 @@ const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|
 pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let aux_fr = r"(?:(?:a|ont|est|sont|vient|viennent|avons|ai)\s+)?(?:(?:bien|deja|enfin|d'etre|ete|aujourd'hui|hier|ce\s+matin|tout\s+juste)\s+){0,3}";
     let done_fr = r"(?:ef+ectue|efectue|emis|passe|fait|envoye|parti|execute|realise|lance|ordonne|transmis|initie|expedie|poste|debite|vire|verse|traite|programme|planifie)e?s?";
-    let spec = r"(?:\s+(?:de|du|d'un\s+montant\s+de|pour|correspondant|relatif|concernant|sur)\b[^.,;]{0,40}?)?";
+    let spec = r"(?:\s+(?:de|du|d'un\s+montant\s+de|pour|correspondant|relatif|concernant|sur)\b[^;]{0,40}?)?";
     let adv = r"(?:(?:now|just|already|today|finally|actually|also|all|successfully)\s+)*";
     vec![
-        re(&format!(r"\b{MONEY}{spec}\s+{aux_fr}{done_fr}\b")),
+        re(&format!(
+            r"\b{MONEY}(?:\s+\w+)?{spec}\s+{aux_fr}{done_fr}\b"
+        )),
         re(&format!(
             r"\b(?:avons|ai|a|ont|avions|venons\s+de|viens\s+de|vient\s+de)\s+(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|egalement|donc|finalement|tout\s+juste)\s+)*(?:procede\s+(?:au|a\s+la)|ef+ectue|efectue|fait|emis|passe|lance|envoye|poste|ordonne|initie|execute|effectuer|faire|emettre|passer|lancer|envoyer|proceder\s+(?:au|a\s+la))\s+(?:le\s+|la\s+|un\s+|une\s+|notre\s+|votre\s+|les\s+|l')?{MONEY}"
         )),
@@ -29,7 +31,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:avons|ai|a|ont|avions|venons\s+de|viens\s+de|vient\s+de)\s+(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|donc|finalement|tout\s+juste|integralement)\s+)*(?:regle|paye|vire|verse|solde|acquitte|regler|payer|virer|verser|solder)\b",
         ),
         re(
-            r"\b(?:factures?|montant|somme|solde|note|echeance|tout)\b[^.,;]{0,30}?\s+(?:(?:a|ont)\s+ete|est|sont|est\s+bien|a\s+bien\s+ete|sont\s+bien)\s+(?:(?:bien|deja|integralement|totalement|entierement)\s+)*(?:reglee?s?|payee?s?|soldee?s?|acquittee?s?)\b",
+            r"\b(?:factures?|montant|somme|solde|note|echeance|tout)\b[^.,;]{0,30}?\s+(?:(?:a|ont)\s+(?:deja\s+|bien\s+)?ete|est|sont|est\s+bien|sont\s+bien|est\s+deja)\s+(?:(?:bien|deja|integralement|totalement|entierement)\s+)*(?:reglee?s?|payee?s?|soldee?s?|acquittee?s?)\b",
         ),
         re(
             r"\b(?:reglee?s?|payee?s?|soldee?s?|acquittee?s?)\s+(?:ce\s+jour|aujourd'hui|ce\s+matin|hier|le\s+\d|par\s+virement|par\s+cheque|integralement|en\s+totalite)",
@@ -40,7 +42,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         ),
         re(r"\b(?:deja|bien)\s+(?:reglee?s?|payee?s?|viree?s?)\b"),
         re(&format!(
-            r"\b{MONEY}\b[^.;]{{0,40}}?\b(?:has|have|was|were|is|are|got|went)\s+{adv}(?:been\s+)?{adv}(?:sent|made|processed|issued|released|initiated|completed|done|paid|executed|submitted|transferred|wired|posted|mailed|out|through|settled|remitted|dispatched|actioned|scheduled|transmitted|authori[sz]ed)\b"
+            r"\b{MONEY}\b[^;]{{0,40}}?\b(?:has|have|was|were|is|are|got|went)\s+{adv}(?:been\s+)?{adv}(?:sent|made|processed|issued|released|initiated|completed|done|paid|executed|submitted|transferred|wired|posted|mailed|out|through|settled|remitted|dispatched|actioned|scheduled|transmitted|authori[sz]ed)\b"
         )),
         re(
             r"\b(?:cheque|check|payment)\s+(?:is|was|has\s+been)\s+(?:put\s+)?in\s+the\s+(?:mail|post)\b",
@@ -49,7 +51,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:paid|settled|remitted|wired|payed|cleared)\b"
         )),
         re(&format!(
-            r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:sent|made|processed|transferred|issued|released|initiated|posted|mailed|submitted|scheduled|arranged|completed|executed|put\s+through|sent\s+out|sent\s+over|sent\s+across)\s+(?:you\s+)?(?:the\s+|a\s+|your\s+|our\s+|full\s+|it\s+)?(?:{MONEY}|amount|balance|sum|\$|£|€|\d)"
+            r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:sent|made|processed|transferred|issued|released|initiated|posted|mailed|submitted|scheduled|arranged|completed|executed|put\s+through|sent\s+out|sent\s+over|sent\s+across)\s+(?:you\s+)?(?:the\s+|a\s+|your\s+|our\s+|full\s+|it\s+)?(?:(?:part|partial|first|second|final|full|bank|wire|bacs|ach)\s+)?(?:{MONEY}|amount|balance|sum|\$|£|€|\d)"
         )),
         re(
             r"\b(?:invoices?|bill|balance|amount|account|it|this|that)\b[^.;]{0,30}?\b(?:has\s+been|have\s+been|was|were|is|are|has\s+now\s+been|is\s+now)\s+(?:now\s+|already\s+|fully\s+|also\s+)*(?:paid|settled|cleared)\b",
@@ -58,7 +60,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:paid|settled)\s+(?:today|this\s+morning|yesterday|in\s+full|on\s+\w+|last\s+\w+|via|by\s+bank|by\s+transfer|by\s+cheque|by\s+check|online|earlier)",
         ),
         re(
-            r"\b(?:already|fully|now)\s+(?:been\s+)?(?:paid|settled)\b|^(?:invoice\s+)?(?:paid|settled)\b|\bpaid\s*[.!]*$",
+            r"\b(?:already|fully|now|just)\s+(?:been\s+)?(?:paid|settled)\b|^(?:invoice\s+)?(?:paid|settled)\b|\bpaid\s*[.!]*$|\b(?:paid|settled)\s+(?:it|this|that|this\s+one|the\s+invoice|your\s+invoice|in\s+full)\b",
         ),
         re(
             r"\b(?:remittance\s+advice|proof\s+of\s+payment|payment\s+confirmation|payment\s+advice|confirmation\s+of\s+payment|payment\s+receipt|transfer\s+confirmation|swift\s+copy|mt103|remittance\s+attached|pop\s+attached)\b",
@@ -163,7 +165,7 @@ pub static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 /// Contesting words that a negation cancels ("nous ne contestons pas").
 pub static DISPUTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:la\s+|votre\s+|cette\s+|le\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux)|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
+        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:\w+\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux|nombre|calcul|tva)|\b(?:is|are|est|sont)\s+(?:wrong|incorrect\w*|inaccurate|errone\w*|faux|fausse|inexact\w*)\b|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
     )
 });
 
@@ -186,21 +188,21 @@ pub static DISPUTE_NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// address, a contact, a form, a portal upload.
 pub static ASKED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:copie|duplicata|double|rib|iban|bic|swift|coordonnees\s+bancaires|bank\s+details|banking\s+details|account\s+details|payment\s+details|sort\s+code|account\s+number|numero\s+de\s+compte|bon\s+de\s+commande|numero\s+de\s+commande|n°\s*de\s+commande|po|p\.o\.?|purchase\s+order|order\s+number|numero\s+d'engagement|numero\s+(?:de\s+)?(?:bon|po|tva|siret|siren)|vat\s+(?:number|no)|tva\s+intra\w*|siret|siren|adresse|address|contrat|contract|devis|quote|quotation|justificatif\w*|bon\s+de\s+livraison|delivery\s+note|proof\s+of\s+delivery|timesheets?|feuilles?\s+de\s+temps|releve\s+d'heures|proces-verbal|pv|w-?9|w-?8\w*|tax\s+form|formulaire|form|fiche\s+fournisseur|vendor\s+(?:form|setup|registration)|supplier\s+(?:form|setup|registration|number)|kbis|attestation\w*|interlocuteur|contact|personne\s+a\s+contacter|chorus|portail|portal|plateforme|platform|pdf|original|facture\s+(?:corrigee|rectifiee|detaillee|originale|au\s+bon\s+nom|a\s+jour)|corrected\s+invoice|updated\s+invoice|revised\s+invoice|itemi[sz]ed|detail\w*|breakdown|decompte|releve\s+de\s+compte|statement|reference|numero\s+de\s+facture|invoice\s+number|montant\s+exact|exact\s+amount|en\s+quelle\s+devise|currency|echeancier|payment\s+plan|instal+ments?|delai|extension|rappeler|call\s+(?:me|us)\s+back|phone\s+number|numero\s+de\s+telephone|facture)\b",
+        r"\b(?:cop(?:y|ie|ies)|duplicata|double|rib|iban|bic|swift|coordonnees\s+bancaires|bank\s+details|banking\s+details|account\s+details|payment\s+details|sort\s+code|account\s+number|numero\s+de\s+compte|bon\s+de\s+commande|numero\s+de\s+commande|n°\s*de\s+commande|po|p\.o\.?|purchase\s+order|order\s+number|numero\s+d'engagement|numero\s+(?:de\s+)?(?:bon|po|tva|siret|siren)|vat\s+(?:number|no)|tva\s+intra\w*|siret|siren|adresse|address|contrat|contract|devis|quote|quotation|justificatif\w*|bon\s+de\s+livraison|delivery\s+note|proof\s+of\s+delivery|timesheets?|feuilles?\s+de\s+temps|releve\s+d'heures|proces-verbal|pv|w-?9|w-?8\w*|tax\s+form|formulaire|form|fiche\s+fournisseur|vendor\s+(?:form|setup|registration)|supplier\s+(?:form|setup|registration|number)|kbis|attestation\w*|interlocuteur|contact|personne\s+a\s+contacter|chorus|portail|portal|plateforme|platform|pdf|original|facture\s+(?:corrigee|rectifiee|detaillee|originale|au\s+bon\s+nom|a\s+jour)|corrected\s+invoice|updated\s+invoice|revised\s+invoice|itemi[sz]ed|detail\w*|breakdown|decompte|releve\s+de\s+compte|statement|reference|numero\s+de\s+facture|invoice\s+number|montant\s+exact|exact\s+amount|en\s+quelle\s+devise|currency|echeancier|payment\s+plan|instal+ments?|delai|extension|rappeler|call\s+(?:me|us)\s+back|phone\s+number|numero\s+de\s+telephone|facture)\b",
     )
 });
 
 /// A request: asks the reader to do or send something.
 pub static REQUEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:pourriez[- ]vous|pouvez[- ]vous|pourrais[- ]tu|peux[- ]tu|merci\s+de\s+(?:bien\s+vouloir\s+)?(?:nous\s+|me\s+)?(?:renvoyer|transmettre|envoyer|communiquer|faire\s+parvenir|indiquer|preciser|confirmer|fournir|rappeler)|je\s+vous\s+prie\s+de|auriez[- ]vous|avez[- ]vous|est-ce\s+que\s+vous|serait-il\s+possible|would\s+it\s+be\s+possible|is\s+it\s+possible|could\s+you|can\s+you|would\s+you|will\s+you|please\s+(?:send|resend|re-send|provide|share|forward|let|advise|confirm\s+(?:the|your|which|who|what|whether)|update|issue|add|include|upload|submit|call)|kindly|may\s+we|can\s+we|could\s+we|do\s+you\s+have|we\s+(?:still\s+)?need|i\s+need|we\s+require|we'd\s+need|we\s+would\s+need|il\s+(?:nous|me)\s+(?:faut|faudrait|manque)|nous\s+(?:aurions|avons)\s+besoin|j'aurais\s+besoin|j'ai\s+besoin|missing|manque|nous\s+manque|envoyez|renvoyez|transmettez|indiquez|precisez|send\s+(?:me|us)|resend|re-send|where\s+(?:do|should|can)|who\s+(?:do|should|can|is)|a\s+qui|to\s+whom|which\s+(?:invoice|account|address)|quel\w*\s+(?:est|sont|adresse|compte|facture|montant|numero|reference))\b",
+        r"\b(?:pourriez[- ]vous|pouvez[- ]vous|pourrais[- ]tu|peux[- ]tu|merci\s+de\s+(?:bien\s+vouloir\s+)?(?:nous\s+|me\s+)?(?:renvoyer|transmettre|envoyer|communiquer|faire\s+parvenir|indiquer|preciser|confirmer|fournir|rappeler)|je\s+vous\s+prie\s+de|auriez[- ]vous|avez[- ]vous|est-ce\s+que\s+vous|serait-il\s+possible|would\s+it\s+be\s+possible|is\s+it\s+possible|could\s+you|can\s+you|would\s+you|will\s+you|please\s+(?:send|resend|re-send|provide|share|forward|let|advise|confirm\s+(?:the|your|which|who|what|whether)|update|issue|add|include|upload|submit|call)|kindly|may\s+we|can\s+we|could\s+we|do\s+you\s+have|we\s+(?:still\s+)?need|i\s+need|we\s+require|we'd\s+need|we\s+would\s+need|il\s+(?:nous|me)\s+(?:faut|faudrait|manque)|nous\s+(?:aurions|avons)\s+besoin|j'aurais\s+besoin|j'ai\s+besoin|missing|manque|nous\s+manque|envoyez|renvoyez|transmettez|indiquez|precisez|send\s+(?:me|us)|resend|re-send|where\s+(?:do|should|can)|must\s+be\s+(?:submitted|sent|uploaded|addressed|raised)|doi(?:t|vent)\s+etre\s+(?:deposee?s?|envoyee?s?|adressee?s?|transmise?s?)|must\s+be\s+(?:submitted|sent|uploaded|addressed|raised)|doi(?:t|vent)\s+etre\s+(?:deposee?s?|envoyee?s?|adressee?s?|transmise?s?)|who\s+(?:do|should|can|is)|a\s+qui|to\s+whom|which\s+(?:invoice|account|address)|quel\w*\s+(?:est|sont|adresse|compte|facture|montant|numero|reference))\b",
     )
 });
 
 /// "We never received the invoice": a human must send it again.
 pub static MISSING_INVOICE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:n'avons|n'ai|n'a)\s+(?:jamais|pas|toujours\s+pas)\s+(?:ete\s+)?recu\w*\s+(?:la|votre|cette|de|aucune|les|vos)\s+(?:facture|factures|copie)|\b(?:never|not)\s+(?:received|got|seen)\s+(?:the|your|this|an|any)\s+invoices?\b|\b(?:didn't|did\s+not|haven't|have\s+not|has\s+not|hasn't)\s+(?:yet\s+)?(?:received|got|seen)\s+(?:the|your|this|an|any)\s+invoices?\b|\bno\s+record\s+of\s+(?:this|the|your|an|any)\s+invoice|\baucune\s+trace\s+de\s+(?:cette|la|votre)\s+facture|\bfacture\s+(?:introuvable|non\s+recue)|\bcan't\s+find\s+(?:the|this|your)\s+invoice|\bcannot\s+find\s+(?:the|this|your)\s+invoice|\bne\s+(?:trouvons|trouve)\s+pas\s+(?:la|cette|votre)\s+facture",
+        r"\b(?:n'avons|n'ai|n'a)\s+(?:jamais|pas|toujours\s+pas)\s+(?:ete\s+)?recu\w*\s+(?:la|votre|cette|de|aucune|les|vos)\s+(?:facture|factures|copie)|\b(?:never|not)\s+(?:received|got|seen)\s+(?:the|your|this|an|any)\s+invoices?\b|\b(?:didn't|did\s+not|haven't|have\s+not|has\s+not|hasn't)\s+(?:yet\s+)?(?:received|got|seen)\s+(?:the|your|this|an|any)\s+invoices?\b|\bno\s+record\s+of\s+(?:this|the|your|an|any)\s+invoice|\b(?:don't|do\s+not|dont)\s+(?:seem\s+to\s+)?have\s+(?:this|the|your|that)\s+invoice|\b(?:don't|do\s+not|dont)\s+(?:seem\s+to\s+)?have\s+(?:this|the|your|that)\s+invoice|\baucune\s+trace\s+de\s+(?:cette|la|votre)\s+facture|\bfacture\s+(?:introuvable|non\s+recue)|\bcan't\s+find\s+(?:the|this|your)\s+invoice|\bcannot\s+find\s+(?:the|this|your)\s+invoice|\bne\s+(?:trouvons|trouve)\s+pas\s+(?:la|cette|votre)\s+facture",
     )
 });
 

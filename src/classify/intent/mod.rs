@@ -117,7 +117,10 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
     let hits: Vec<DateHit> = ctx.map(|c| find_dates(norm, c)).unwrap_or_default();
     let today = ctx.map(|c| c.today);
     let mut r = Reading::default();
-    let mut paid_spans: Vec<(usize, usize)> = Vec::new();
+    // Clause spans whose dates are no promise: conditions, and paid clauses
+    // up to the end of their statement (a date after "and will pay the
+    // balance" still counts).
+    let mut paid_spans: Vec<(usize, usize, usize)> = Vec::new();
     let mut skip_spans: Vec<(usize, usize)> = Vec::new();
     for (offset, clause) in clauses(norm) {
         let span = (offset, offset + clause.len());
@@ -131,11 +134,17 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
             r.dispute = true;
         }
         let future_date = hits.iter().any(|h| inside(h, span) && Some(h.date) > today);
-        if says_paid(clause, future_date) {
+        if let Some(end) = paid_statement(clause, future_date) {
             r.paid = true;
-            paid_spans.push(span);
+            paid_spans.push((span.0, span.1, offset + end));
             if r.paid_amount.is_none() {
-                r.paid_amount = find_amounts(clause).first().map(|a| a.value);
+                let amounts = find_amounts(clause);
+                let amounts = if amounts.is_empty() {
+                    find_amounts(norm)
+                } else {
+                    amounts
+                };
+                r.paid_amount = amounts.first().map(|a| a.value);
             }
             r.partial |= PARTIAL.is_match(clause);
         } else if REST.is_match(clause) {
@@ -145,11 +154,15 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
     r.partial |= r.paid && PARTIAL.is_match(norm);
     r.question = asks(norm);
     r.arrival = ARRIVAL.is_match(norm);
+    let promised_after_paid = |h: &DateHit, &(start, end, paid_end): &(usize, usize, usize)| {
+        !inside(h, (start, end)) || {
+            let between = norm.get(paid_end..h.start).unwrap_or("");
+            h.start >= paid_end && (FUTURE.is_match(between) || REST.is_match(between))
+        }
+    };
     let candidates = hits.iter().filter(|h| {
-        !paid_spans
-            .iter()
-            .chain(&skip_spans)
-            .any(|&span| inside(h, span))
+        paid_spans.iter().all(|p| promised_after_paid(h, p))
+            && !skip_spans.iter().any(|&span| inside(h, span))
             && !REFERENCE.is_match(norm.get(..h.start).unwrap_or(""))
             && Some(h.date) >= today
     });
@@ -164,19 +177,18 @@ fn inside(hit: &DateHit, (start, end): (usize, usize)) -> bool {
     hit.start >= start && hit.start < end
 }
 
-/// A clause that states a payment made. A scheduling verb with a future date
-/// ("virement programmé pour le 15") is a promise instead.
-fn says_paid(clause: &str, future_date: bool) -> bool {
+/// Where a clause's statement of a payment made ends, if it has one. A
+/// scheduling verb with a future date ("virement programmé pour le 15") is a
+/// promise instead.
+fn paid_statement(clause: &str, future_date: bool) -> Option<usize> {
     if NEGATION.is_match(clause) {
-        return false;
+        return None;
     }
-    let Some(m) = PAID.iter().find_map(|re| re.find(clause)) else {
-        return false;
-    };
+    let m = PAID.iter().find_map(|re| re.find(clause))?;
     let before = clause.get(..m.start()).unwrap_or("");
     let future = FUTURE.is_match(before) || FUTURE.is_match(m.as_str());
     let scheduled = SCHEDULED.is_match(m.as_str()) && future_date;
-    !future && !scheduled
+    (!future && !scheduled).then_some(m.end())
 }
 
 /// Asks for something a human must provide.
