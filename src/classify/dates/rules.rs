@@ -151,6 +151,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         (format!(r"\b(?:le\s+|du\s+|au\s+|courant\s+(?:du\s+)?|dans\s+le\s+courant\s+du\s+|d'ici\s+le\s+|avant\s+le\s+|in\s+the\s+course\s+of\s+|during\s+|sometime\s+)?{next_month}"), |_, c, _| month_end(c.today, 1)),
         (r"\b(?:(?:a\s+la\s+|en\s+|d'ici\s+la\s+|avant\s+la\s+|pour\s+la\s+)?fin\s+(?:du\s+|de\s+ce\s+|de\s+)?mois(?:\s+en\s+cours|\s+courant)?|(?:by\s+|before\s+|at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|month[\s-]?end|end[\s-]of[\s-]month|eom)\b".into(), |_, c, _| month_end(c.today, 0)),
         (r"\b(?:mi[\s-]mois|mid[\s-]month|milieu\s+du\s+mois|the\s+middle\s+of\s+the\s+month)\b".into(), |_, c, _| next_day_of_month(c.today, 15)),
+        (
+            format!(r"\b({w})\s+(?:de\s+la\s+semaine\s+(?:prochaine|pro|suivante)|(?:of\s+)?next\s+week)\b|\bnext\s+week\s+(?:on\s+)?({w})\b"),
+            |c, x, _| weekday(c, 1).or_else(|| weekday(c, 2)).map(|d| weekday_of_next_week(x.today, d)),
+        ),
         (r"\b(?:(?:fin|courant|dans\s+le\s+courant|au\s+cours|debut|end|early|later|sometime)\s+(?:de\s+|of\s+)?)?(?:la\s+)?(?:semaine\s+(?:prochaine|pro|suivante|d'apres)|next\s+week|the\s+following\s+week|the\s+week\s+after)\b".into(), |_, c, _| Some(plus_days(this_friday(c.today), 7))),
         (r"\b(?:fin\s+de\s+(?:la\s+|cette\s+)?semaine|cette\s+semaine|this\s+week|end\s+of\s+(?:the\s+|this\s+)?week|(?:by|before)\s+the\s+weekend|(?:d'ici|avant)\s+le\s+week-?end|eow)\b".into(), |_, c, _| Some(this_friday(c.today))),
         (format!(r"\b(?:dans|d'ici|sous|en|within|in|under)\s+(?:les\s+|the\s+next\s+|the\s+)?(\d{{1,2}}|{n})\s+(?:prochaines\s+)?(?:semaines?|weeks?)\b"), |c, x, _| count(c, 1).map(|k| plus_days(x.today, 7 * u64::from(k)))),
@@ -168,6 +172,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         (format!(r"\b(last\s+)?({w})\b(\s+(?:dernier|passe))?"), weekday_alone),
         (r"\b(?:le|au|du|the|jusqu'au|d'ici\s+le|avant\s+le|a\s+partir\s+du|des\s+le|on\s+the|by\s+the|before\s+the|until\s+the|till\s+the|from\s+the)\s+(\d{1,2})(er|st|nd|rd|th|eme)?\b".into(), day_alone),
         (r"\b(?:on|by|before|until|till|from)\s+(\d{1,2})(st|nd|rd|th)\b".into(), day_alone),
+        (
+            r"\b(?:le|au|jusqu'au|avant\s+le|d'ici\s+le)\s+(premier|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente)\b".into(),
+            day_word,
+        ),
     ];
     specs
         .into_iter()
@@ -343,6 +351,27 @@ fn weekday_alone(caps: &Captures, ctx: &DateContext, _: &Around) -> Option<Naive
     } else {
         Some(next_weekday(ctx.today, d, false))
     }
+}
+
+/// "le quinze", "le premier": a day written in words.
+fn day_word(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<NaiveDate> {
+    if followed_by_unit(around.after) {
+        return None;
+    }
+    let word = caps.get(1)?.as_str();
+    let day = if word == "premier" {
+        1
+    } else {
+        count(caps, 1)?
+    };
+    next_day_of_month(ctx.today, day)
+}
+
+/// `weekday` in the week after this one ("jeudi de la semaine prochaine").
+fn weekday_of_next_week(today: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let monday = today.num_days_from_ce() - today.weekday().num_days_from_monday() as i32 + 7;
+    let day = monday + weekday.num_days_from_monday() as i32;
+    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(today)
 }
 
 fn day_alone(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<NaiveDate> {

@@ -20,21 +20,22 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let done_fr = r"(?:ef+ectue|efectue|emis|passe|fait|envoye|parti|execute|realise|lance|ordonne|transmis|initie|expedie|poste|debite|vire|verse|traite|programme|planifie)e?s?";
     let spec = r"(?:\s+(?:de|du|d'un\s+montant\s+de|pour|correspondant|relatif|concernant|sur)\b[^;]{0,40}?)?";
     let adv = r"(?:(?:now|just|already|today|finally|actually|also|all|successfully)\s+)*";
+    let adv_fr = r"(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|egalement|donc|finalement|tout\s+juste)\s+)*";
     vec![
         re(&format!(
             r"\b{MONEY}(?:\s+\w+)?{spec}\s+{aux_fr}{done_fr}\b"
         )),
         re(&format!(
-            r"\b(?:avons|ai|a|ont|avions|venons\s+de|viens\s+de|vient\s+de)\s+(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|egalement|donc|finalement|tout\s+juste)\s+)*(?:procede\s+(?:au|a\s+la)|ef+ectue|efectue|fait|emis|passe|lance|envoye|poste|ordonne|initie|execute|effectuer|faire|emettre|passer|lancer|envoyer|proceder\s+(?:au|a\s+la))\s+(?:le\s+|la\s+|un\s+|une\s+|notre\s+|votre\s+|les\s+|l')?{MONEY}"
+            r"\b(?:(?:avons|ai|a|ont|avions|on\s+a)\s+{adv_fr}(?:procede\s+(?:au|a\s+la)|ef+ectue|efectue|fait|emis|passe|lance|envoye|adresse|remis|transmis|expedie|poste|ordonne|initie|execute)|(?:venons|viens|vient|viennent)\s+de\s+{adv_fr}(?:proceder\s+(?:au|a\s+la)|ef+ectuer|faire|emettre|passer|lancer|envoyer|adresser|remettre|transmettre|expedier|poster|ordonner|initier|executer))\s+(?:le\s+|la\s+|un\s+|une\s+|notre\s+|votre\s+|les\s+|l')?{MONEY}"
         )),
         re(
-            r"\b(?:avons|ai|a|ont|avions|venons\s+de|viens\s+de|vient\s+de)\s+(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|donc|finalement|tout\s+juste|integralement)\s+)*(?:regle|paye|vire|verse|solde|acquitte|regler|payer|virer|verser|solder)\b",
+            r"\b(?:(?:avons|ai|a|ont|avions|on\s+a)\s+(?:(?:bien|deja|enfin|aujourd'hui|ce\s+matin|hier|donc|finalement|tout\s+juste|integralement)\s+)*(?:regle|paye|vire|verse|solde|acquitte)|(?:venons|viens|vient|viennent)\s+de\s+(?:regler|payer|virer|verser|solder))\b",
         ),
         re(
             r"\b(?:factures?|montant|somme|solde|note|echeance|tout)\b[^.,;]{0,30}?\s+(?:(?:a|ont)\s+(?:deja\s+|bien\s+)?ete|est|sont|est\s+bien|sont\s+bien|est\s+deja)\s+(?:(?:bien|deja|integralement|totalement|entierement)\s+)*(?:reglee?s?|payee?s?|soldee?s?|acquittee?s?)\b",
         ),
         re(
-            r"\b(?:reglee?s?|payee?s?|soldee?s?|acquittee?s?)\s+(?:ce\s+jour|aujourd'hui|ce\s+matin|hier|le\s+\d|par\s+virement|par\s+cheque|integralement|en\s+totalite)",
+            r"\b(?:reglee?s?|payee?s?|soldees?|acquittee?s?)\s+(?:ce\s+jour|aujourd'hui|ce\s+matin|hier|par\s+virement|par\s+cheque|integralement|en\s+totalite)",
         ),
         re(r"\bc'?est\s+(?:bien\s+|deja\s+|desormais\s+)?(?:regle|paye|solde|fait)\b"),
         re(
@@ -69,6 +70,14 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:payment|transfer|wire|cheque|check)\s+(?:sent|made|done|processed|completed|issued|initiated|executed)\b",
         ),
     ]
+});
+
+/// Bare participles ("facture réglée", "payée le 3"): paid, unless a future
+/// date in the clause makes them a plan ("réglée le 20" written on the 5th).
+pub static PAID_WEAK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:la\s+|votre\s+|the\s+|your\s+)?(?:factures?|invoices?|f-?\d[\w-]*)\s+(?:n°\s*\S+\s+|\S*\d\S*\s+)?(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\b|\b(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\s+(?:le|on)\s+\d",
+    )
 });
 
 /// A scheduling verb: paid only when no future date follows in the clause.
@@ -108,6 +117,13 @@ pub static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
 pub static REST: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?:le\s+solde|le\s+reste|le\s+restant|la\s+difference|the\s+balance|the\s+remainder|the\s+rest|remaining|reste\s+a\s+payer|restant\s+du|second\s+(?:versement|payment|instal+ment)|deuxieme\s+(?:versement|partie)|remaining\s+amount)\b",
+    )
+});
+
+/// Something still to come: "suivra", "will follow", "later".
+pub static LATER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:suivr\w*|follow\w*|later|plus\s+tard|ulterieurement|prochainement|soon|bientot|next)\b",
     )
 });
 
@@ -165,7 +181,7 @@ pub static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 /// Contesting words that a negation cancels ("nous ne contestons pas").
 pub static DISPUTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:\w+\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux|nombre|calcul|tva)|\b(?:is|are|est|sont)\s+(?:wrong|incorrect\w*|inaccurate|errone\w*|faux|fausse|inexact\w*)\b|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
+        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:\w+\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux|nombre|calcul|tva)|\b(?:is|are|est|sont)\s+(?:wrong|incorrect\w*|inaccurate|errone\w*|faux|fausse|inexact\w*)\b|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\b(?:superieur|plus\s+eleve)e?s?\s+(?:au|a\s+(?:notre|votre|celui\s+du))\s+(?:devis|commande|prix|tarif|montant|bon)|\b(?:higher|more)\s+than\s+(?:the|our|your|what\s+we)\s+(?:quote|quoted|estimate|agreed|ordered|po)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\bduplicate\b|\bonly\s+(?:worked|delivered|did|received|ordered|used|agreed)\b|\bn'avez\s+(?:travaille|realise|livre|fait)\s+que\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
     )
 });
 
@@ -180,7 +196,7 @@ pub static DISPUTE_CANCEL: LazyLock<Regex> = LazyLock::new(|| {
 /// "ne correspond pas", "won't pay").
 pub static DISPUTE_NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|cannot|can't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b",
+        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\bpas\s+(?:celui|celle|ce)\s+(?:qui\s+(?:etait|avait\s+ete|a\s+ete)\s+)?(?:convenu|prevu|indique|accepte)e?\b|\bnot\s+(?:what|the\s+\w+)\s+(?:we|was)\s+(?:agreed|quoted)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|cannot|can't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b",
     )
 });
 

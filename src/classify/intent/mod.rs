@@ -147,6 +147,17 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
                 r.paid_amount = amounts.first().map(|a| a.value);
             }
             r.partial |= PARTIAL.is_match(clause);
+            // "nous avons réglé le solde" is all paid; "réglé 400 € et
+            // réglerons le reste fin mars" leaves a rest to come.
+            let after = clause.get(end..).unwrap_or("");
+            let dated_after = hits
+                .iter()
+                .any(|h| h.start >= offset + end && inside(h, span));
+            r.rest |= REST.is_match(after)
+                && (dated_after
+                    || FUTURE.is_match(after)
+                    || PAY_FUTURE.is_match(after)
+                    || LATER.is_match(after));
         } else if REST.is_match(clause) {
             r.rest = true;
         }
@@ -184,10 +195,14 @@ fn paid_statement(clause: &str, future_date: bool) -> Option<usize> {
     if NEGATION.is_match(clause) {
         return None;
     }
-    let m = PAID.iter().find_map(|re| re.find(clause))?;
+    let strong = PAID.iter().find_map(|re| re.find(clause));
+    let (m, weak) = match strong {
+        Some(m) => (m, false),
+        None => (PAID_WEAK.find(clause)?, true),
+    };
     let before = clause.get(..m.start()).unwrap_or("");
     let future = FUTURE.is_match(before) || FUTURE.is_match(m.as_str());
-    let scheduled = SCHEDULED.is_match(m.as_str()) && future_date;
+    let scheduled = (weak || SCHEDULED.is_match(m.as_str())) && future_date;
     (!future && !scheduled).then_some(m.end())
 }
 
