@@ -37,7 +37,9 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(
             r"\b(?:reglee?s?|payee?s?|soldees?|acquittee?s?)\s+(?:ce\s+jour|aujourd'hui|ce\s+matin|hier|par\s+virement|par\s+cheque|integralement|en\s+totalite)",
         ),
-        re(r"\bc'?est\s+(?:bien\s+|deja\s+|desormais\s+)?(?:regle|paye|solde|fait)\b"),
+        re(
+            r"\bc'?est\s+(?:bien\s+|deja\s+|desormais\s+)?(?:regle|paye|solde|fait)\b|\ble\s+necessaire\s+a\s+(?:bien\s+)?ete\s+fait\b|\b(?:ai|avons|a)\s+(?:bien\s+|deja\s+)?fait\s+le\s+necessaire\b",
+        ),
         re(
             r"\b(?:avis|ordre|preuve|justificatif|confirmation|copie|attestation|bordereau)\s+(?:de\s+|du\s+|d')(?:virement|paiement|reglement|versement)",
         ),
@@ -94,7 +96,7 @@ pub static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 /// A condition or hypothesis: "si vous avez déjà réglé", "if you have paid".
 pub static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:et\s+|and\s+)?(?:si|s'il|if|unless|sauf|au\s+cas\s+ou|in\s+case|whether|once|des\s+que|as\s+soon\s+as|when|lorsque|quand)\b|\b(?:si|s'il|if|unless|au\s+cas\s+ou|in\s+case|whether)\s+(?:vous|you|nous|we|le|la|the|it|ce|cela|ca|this)\b",
+        r"^\s*(?:et\s+|and\s+)?(?:si|s'il|if|unless|sauf|au\s+cas\s+ou|in\s+case|whether|once|des\s+que|as\s+soon\s+as|when|lorsque|quand)\b|\b(?:si|s'il|if|unless|au\s+cas\s+ou|in\s+case|whether)\s+(?:vous|you|nous|we|le|la|the|it|ce|cela|ca|this)\b|\b(?:des\s+que|as\s+soon\s+as|once|lorsque|quand|when|apres\s+que|after)\s+(?:le|la|les|l'|the|it|we|nous|vous|you|i|je|our|notre|votre|your|this|that|ce|cela|ca|payment|paiement|virement)\b",
     )
 });
 
@@ -109,7 +111,7 @@ pub static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// Part of the amount: paid in part, an instalment, a deposit.
 pub static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:une\s+partie|en\s+partie|partiel\w*|partially|partial|acompte|premier\s+versement|1er\s+versement|premiere\s+partie|premiere\s+tranche|part\s+of|portion\s+of|first\s+(?:instal+ment|payment|part|tranche)|down\s+payment|la\s+moitie|half\s+(?:of\s+)?(?:the|it|your|now)|50\s?%|\d+\s?%\s+(?:of|de|du)|en\s+(?:deux|2|trois|3|plusieurs)\s+fois|in\s+(?:two|2|three|3)\s+(?:instal+ments|payments|parts))\b|\b(?:sur|of|out\s+of)\s+(?:les\s+|the\s+)?(?:€|\$|£)?\s?\d[\d\s.,]*\s?(?:€|eur|euros?|\$|£|gbp|usd)?\s*(?:dus|du|due|owed|outstanding|total|restants?)?",
+        r"\b(?:towards|a\s+valoir\s+sur|une\s+partie|en\s+partie|partiel\w*|partially|partial|acompte|premier\s+versement|1er\s+versement|premiere\s+partie|premiere\s+tranche|part\s+of|portion\s+of|first\s+(?:instal+ment|payment|part|tranche)|down\s+payment|la\s+moitie|half\s+(?:of\s+)?(?:the|it|your|now)|50\s?%|\d+\s?%\s+(?:of|de|du)|en\s+(?:deux|2|trois|3|plusieurs)\s+fois|in\s+(?:two|2|three|3)\s+(?:instal+ments|payments|parts))\b|\b(?:sur|of|out\s+of)\s+(?:les\s+|the\s+)?(?:€|\$|£)?\s?\d[\d\s.,]*\s?(?:€|eur|euros?|\$|£|gbp|usd)?\s*(?:dus|du|due|owed|outstanding|total|restants?)?",
     )
 });
 
@@ -196,7 +198,7 @@ pub static DISPUTE_CANCEL: LazyLock<Regex> = LazyLock::new(|| {
 /// "ne correspond pas", "won't pay").
 pub static DISPUTE_NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\bpas\s+(?:celui|celle|ce)\s+(?:qui\s+(?:etait|avait\s+ete|a\s+ete)\s+)?(?:convenu|prevu|indique|accepte)e?\b|\bnot\s+(?:what|the\s+\w+)\s+(?:we|was)\s+(?:agreed|quoted)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|cannot|can't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b",
+        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\bpas\s+(?:celui|celle|ce)\s+(?:qui\s+(?:etait|avait\s+ete|a\s+ete)\s+)?(?:convenu|prevu|indique|accepte)e?\b|\bnot\s+(?:what|the\s+\w+)\s+(?:we|was)\s+(?:agreed|quoted)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\b(?:cannot|can't)\s+accept\s+(?:this|the)\s+invoice\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b",
     )
 });
 
