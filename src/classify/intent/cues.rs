@@ -146,7 +146,7 @@ pub static COMMIT: LazyLock<Regex> = LazyLock::new(|| {
 /// Being away: a human "je suis en congés jusqu'au 20" is no payment date.
 pub static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:absente?s?|absence|conges?|vacances|en\s+deplacement|away|holiday|vacation|out\s+of\s+(?:the\s+)?office|on\s+leave|off\s+until)\b",
+        r"\b(?:absente?s?|absence|conges?|vacances|en\s+deplacement|away|holiday|vacation|out\s+of\s+(?:the\s+)?office|on\s+leave|on\s+\w+\s+leave|annual\s+leave|off\s+until)\b",
     )
 });
 

@@ -13,6 +13,9 @@ use crate::classify::norm::{head, normalize};
 use crate::classify::text::{Extracted, header_text, parts_of_type, report_type};
 use crate::domain::EmailAddress;
 
+mod phrases;
+use phrases::*;
+
 /// What kind of machine-written message this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AutoKind {
@@ -37,143 +40,6 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
         .expect("the address pattern is a valid constant")
 });
-
-const BOUNCE_SUBJECTS: &[&str] = &[
-    "undeliverable",
-    "undelivered",
-    "non remis",
-    "non distribuable",
-    "delivery status notification",
-    "delivery failure",
-    "delivery has failed",
-    "mail delivery failed",
-    "mail delivery failure",
-    "returned mail",
-    "failure notice",
-    "message not delivered",
-    "message non delivre",
-    "echec de la remise",
-    "echec de remise",
-    "echec de la distribution",
-    "could not be delivered",
-    "couldn't be delivered",
-    "address not found",
-    "adresse introuvable",
-    "remise impossible",
-    "mail system error",
-    "returned to sender",
-    "delivery failed",
-];
-
-const BOUNCE_BODY: &[&str] = &[
-    "mail delivery software",
-    "delivery to the following recipient",
-    "could not be delivered",
-    "couldn't be delivered",
-    "wasn't delivered",
-    "was not delivered",
-    "address not found",
-    "adresse introuvable",
-    "user unknown",
-    "mailbox unavailable",
-    "n'a pas pu etre remis",
-    "n'a pas pu etre distribue",
-    "la remise a echoue",
-    "delivery has failed",
-    "the following address(es) failed",
-    "permanent fatal errors",
-    "recipient address rejected",
-    "message could not be delivered",
-    "remise du message a echoue",
-    "550 5.1.1",
-    "550-5.1.1",
-    "does not exist",
-    "n'existe pas",
-];
-
-const OOO_SUBJECTS: &[&str] = &[
-    "reponse automatique",
-    "automatic reply",
-    "auto-reply",
-    "autoreply",
-    "auto reply",
-    "auto-response",
-    "autoresponse",
-    "out of office",
-    "out of the office",
-    "absence du bureau",
-    "absent du bureau",
-    "absente du bureau",
-    "message d'absence",
-    "absence",
-    "absent",
-    "en conges",
-    "conges",
-    "vacances",
-    "on vacation",
-    "on leave",
-    "away from",
-    "ooo",
-    "abwesenheit",
-    "i am away",
-    "je suis absent",
-    "on holiday",
-];
-
-const OOO_BODY: &[&str] = &[
-    "je suis absent",
-    "je suis actuellement absent",
-    "je serai absent",
-    "je suis en conge",
-    "je suis actuellement en conge",
-    "actuellement en conge",
-    "je suis en vacances",
-    "absent du bureau",
-    "absente du bureau",
-    "hors du bureau",
-    "de retour le",
-    "je serai de retour",
-    "a mon retour",
-    "des mon retour",
-    "message d'absence",
-    "reponse automatique",
-    "message automatique",
-    "pendant mon absence",
-    "en mon absence",
-    "durant mon absence",
-    "acces limite a mes",
-    "out of the office",
-    "out of office",
-    "i am currently out",
-    "i'm currently out",
-    "i am away",
-    "i'm away",
-    "i am on leave",
-    "i'm on leave",
-    "i am on annual leave",
-    "i am on vacation",
-    "i'm on vacation",
-    "i am on holiday",
-    "i'm on holiday",
-    "back in the office",
-    "upon my return",
-    "on my return",
-    "when i return",
-    "limited access to email",
-    "limited access to e-mail",
-    "limited access to my email",
-    "automatic reply",
-    "auto-reply",
-    "during my absence",
-    "in my absence",
-    "while i am away",
-    "while i'm away",
-    "away from my desk",
-    "i will be back on",
-    "i'll be back on",
-    "i will return on",
-    "returning on",
-];
 
 fn contains_any(norm: &str, phrases: &[&'static str]) -> Option<&'static str> {
     phrases.iter().copied().find(|p| norm.contains(p))
@@ -359,7 +225,12 @@ fn out_of_office(msg: &Message, ex: &Extracted, new_text: &str) -> Option<Auto> 
     let by_subject = contains_any(&subject, OOO_SUBJECTS);
     let body = normalize(new_text);
     let by_body = contains_any(&body, OOO_BODY);
-    let certain = auto_reply_header || by_subject.is_some() || (machine && by_body.is_some());
+    // A body that calls itself automatic is as good as the header.
+    let self_declared = contains_any(&body, SELF_DECLARED).is_some();
+    let certain = auto_reply_header
+        || by_subject.is_some()
+        || self_declared
+        || (machine && by_body.is_some());
     if !certain && by_body.is_none() {
         return None;
     }
