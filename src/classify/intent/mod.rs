@@ -31,6 +31,8 @@ pub struct Intent {
 struct Reading {
     dispute: bool,
     question: bool,
+    item: bool,
+    request: bool,
     paid: bool,
     partial: bool,
     rest: bool,
@@ -63,7 +65,10 @@ pub fn read(sentences: &[Sentence], ctx: Option<&DateContext>) -> Intent {
     if let Some(i) = first(|r| r.dispute) {
         return intent(ReplyClass::Dispute, None, None, i);
     }
-    if let Some(i) = first(|r| r.question) {
+    let asks_across = readings
+        .windows(2)
+        .position(|w| (w[0].item && w[1].request) || (w[0].request && w[1].item));
+    if let Some(i) = first(|r| r.question).or(asks_across) {
         return intent(ReplyClass::Question, None, None, i);
     }
     let paid = first(|r| r.paid);
@@ -164,6 +169,11 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
     }
     r.partial |= r.paid && PARTIAL.is_match(norm);
     r.question = asks(norm);
+    // Across sentences only a specific item counts: "facture" alone is in
+    // every reply.
+    let receipt = CONFIRM_RECEIPT.is_match(norm);
+    r.item = !receipt && ASKED_ITEM.find_iter(norm).any(|m| m.as_str() != "facture");
+    r.request = !receipt && (REQUEST.is_match(norm) || norm.contains('?'));
     r.arrival = ARRIVAL.is_match(norm);
     let promised_after_paid = |h: &DateHit, &(start, end, paid_end): &(usize, usize, usize)| {
         !inside(h, (start, end)) || {
@@ -176,12 +186,34 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
             && !skip_spans.iter().any(|&span| inside(h, span))
             && !REFERENCE.is_match(norm.get(..h.start).unwrap_or(""))
             && Some(h.date) >= today
+            && (Some(h.date) != today || near_payment(norm, h))
     });
     let latest = candidates.map(|h| h.date).max();
     if latest.is_some() && commits(norm, short) {
         r.promise = latest;
     }
     r
+}
+
+/// Whether a payment word sits within five words of the hit.
+fn near_payment(norm: &str, hit: &DateHit) -> bool {
+    let before: Vec<&str> = norm
+        .get(..hit.start)
+        .unwrap_or("")
+        .split_whitespace()
+        .rev()
+        .take(5)
+        .collect();
+    let after: Vec<&str> = norm
+        .get(hit.end..)
+        .unwrap_or("")
+        .split_whitespace()
+        .take(5)
+        .collect();
+    before
+        .iter()
+        .chain(after.iter())
+        .any(|w| PAY_WORD.is_match(w))
 }
 
 fn inside(hit: &DateHit, (start, end): (usize, usize)) -> bool {
