@@ -156,7 +156,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             |c, x, _| weekday(c, 1).or_else(|| weekday(c, 2)).map(|d| weekday_of_next_week(x.today, d)),
         ),
         (r"\b(?:(?:fin|courant|dans\s+le\s+courant|au\s+cours|debut|end|early|later|sometime)\s+(?:de\s+|of\s+)?)?(?:la\s+)?(?:semaine\s+(?:prochaine|pro|suivante|d'apres)|next\s+week|the\s+following\s+week|the\s+week\s+after)\b".into(), |_, c, _| Some(plus_days(this_friday(c.today), 7))),
-        (r"\b(?:fin\s+de\s+(?:la\s+|cette\s+)?semaine|cette\s+semaine|this\s+week|end\s+of\s+(?:the\s+|this\s+)?week|(?:by|before)\s+the\s+weekend|(?:d'ici|avant)\s+le\s+week-?end|eow)\b".into(), |_, c, _| Some(this_friday(c.today))),
+        (r"\b(?:fin\s+de\s+(?:la\s+|cette\s+)?semaine|cette\s+semaine|dans\s+la\s+semaine|en\s+cours\s+de\s+semaine|this\s+week|within\s+the\s+week|end\s+of\s+(?:the\s+|this\s+)?week|(?:by|before)\s+the\s+weekend|(?:d'ici|avant)\s+le\s+week-?end|eow)\b".into(), |_, c, _| Some(this_friday(c.today))),
         (format!(r"\b(?:dans|d'ici|sous|en|within|in|under)\s+(?:les\s+|the\s+next\s+|the\s+)?(\d{{1,2}}|{n})\s+(?:prochaines\s+)?(?:semaines?|weeks?)\b"), |c, x, _| count(c, 1).map(|k| plus_days(x.today, 7 * u64::from(k)))),
         (format!(r"\b(\d{{1,2}}|{n})\s+weeks?\s+from\s+(?:now|today)\b"), |c, x, _| count(c, 1).map(|k| plus_days(x.today, 7 * u64::from(k)))),
         (r"\b(?:within|in)\s+(?:a|one)\s+fortnight\b".into(), |_, c, _| Some(plus_days(c.today, 14))),

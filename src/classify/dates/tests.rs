@@ -98,6 +98,10 @@ fn weeks_and_months() {
         d(2026, 3, 5),
         &[
             ("cette semaine", Some(d(2026, 3, 6))),
+            ("dans la semaine", Some(d(2026, 3, 6))),
+            ("dans la semaine prochaine", Some(d(2026, 3, 13))),
+            ("jeudi de la semaine prochaine", Some(d(2026, 3, 12))),
+            ("le quinze", Some(d(2026, 3, 15))),
             ("d'ici la fin de la semaine", Some(d(2026, 3, 6))),
             ("by the end of the week", Some(d(2026, 3, 6))),
             ("la semaine prochaine", Some(d(2026, 3, 13))),

@@ -12,7 +12,7 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Money moving nouns, French and English, with common misspellings.
-const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?)";
+const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|payements?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?)";
 
 /// Says a payment was made: done, sent, executed, remitted.
 pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
