@@ -17,8 +17,11 @@ mod sender;
 mod tests;
 pub mod text;
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use mail_parser::MessageParser;
+use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -165,6 +168,11 @@ fn from_intent(i: intent::Intent, base: Reading) -> Reading {
     }
 }
 
+/// Where the quoted subject starts in an auto-reply's subject.
+static REPLY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:re|tr|fw|fwd|aw|wg)\s?:").expect("the prefix pattern is a valid constant")
+});
+
 /// An out-of-office reply: its first day back, from the subject or the
 /// text, and the sentence that states it.
 fn out_of_office(
@@ -183,11 +191,9 @@ fn out_of_office(
     };
     // The subject's own words only: after "Re:" comes our invoice's subject,
     // whose dates are no return date.
-    let lower = subject.to_lowercase();
-    let own = lower
-        .find("re:")
-        .or_else(|| lower.find("re :"))
-        .map_or(subject, |i| norm::head(subject, i));
+    let own = REPLY_PREFIX
+        .find(subject)
+        .map_or(subject, |m| norm::head(subject, m.start()));
     let all = format!("{own}\n{new_text}");
     let date = dates::return_date(&normalize(&all), ctx);
     let dated_sentence = sentences(new_text)
