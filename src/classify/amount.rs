@@ -20,7 +20,7 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     let currency = r"(?:€|eur\b|euros?\b|\$|usd\b|£|gbp\b|chf\b)";
     let number = r"\d{1,3}(?:[ .,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?";
     let pattern = format!(r"(?:{currency}\s?(?P<a>{number})|(?P<b>{number})\s?(?:k€|{currency}))");
-    Regex::new(&pattern).expect("the amount pattern is a valid constant")
+    crate::classify::norm::pattern(&pattern)
 });
 
 /// Every amount in `norm`, in text order.

@@ -169,9 +169,8 @@ fn from_intent(i: intent::Intent, base: Reading) -> Reading {
 }
 
 /// Where the quoted subject starts in an auto-reply's subject.
-static REPLY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:re|tr|fw|fwd|aw|wg)\s?:").expect("the prefix pattern is a valid constant")
-});
+static REPLY_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| crate::classify::norm::pattern(r"(?i)\b(?:re|tr|fw|fwd|aw|wg)\s?:"));
 
 /// An out-of-office reply: its first day back, from the subject or the
 /// text, and the sentence that states it.

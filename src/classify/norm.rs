@@ -4,6 +4,7 @@
 //! apostrophes and dashes straightened, whitespace collapsed. Evidence is cut
 //! from the original sentence, so normalisation never needs to keep offsets.
 
+use regex::{Regex, RegexSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -45,6 +46,24 @@ pub fn normalize(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Word boundaries are ASCII ones: normalised text is ASCII but for a few
+/// symbols, and ASCII `\b` keeps every search on regex's fast DFA.
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Compiles one of the reader's constant patterns.
+pub fn pattern(pattern: &str) -> Regex {
+    Regex::new(&ascii_boundaries(pattern))
+        .unwrap_or_else(|e| panic!("invalid constant pattern {pattern}: {e}"))
+}
+
+/// Compiles constant patterns as a set, to learn in one pass which match.
+pub fn pattern_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
+    RegexSet::new(patterns.into_iter().map(ascii_boundaries))
+        .unwrap_or_else(|e| panic!("invalid constant pattern set: {e}"))
 }
 
 /// At most the first `max` bytes of `s`, cut at a character boundary.

@@ -73,18 +73,21 @@ pub fn detect_language(new_text: &str, subject: &str) -> Language {
 }
 
 static US_PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+1[\s.-]?)?\(\s?[2-9]\d{2}\s?\)\s?\d{3}[\s.-]\d{4}\b|(?:\+1[\s.-]?)?\b[2-9]\d{2}[.-]\d{3}[.-]\d{4}\b|\+1[\s.-][2-9]\d{2}[\s.-]\d{3}[\s.-]\d{4}\b")
-        .expect("the phone pattern is a valid constant")
+    crate::classify::norm::pattern(
+        r"(?:\+1[\s.-]?)?\(\s?[2-9]\d{2}\s?\)\s?\d{3}[\s.-]\d{4}\b|(?:\+1[\s.-]?)?\b[2-9]\d{2}[.-]\d{3}[.-]\d{4}\b|\+1[\s.-][2-9]\d{2}[\s.-]\d{3}[\s.-]\d{4}\b",
+    )
 });
 
 static US_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}(?:-\d{4})?\b|\bUSA\b|\bUnited States\b")
-        .expect("the address pattern is a valid constant")
+    crate::classify::norm::pattern(
+        r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}(?:-\d{4})?\b|\bUSA\b|\bUnited States\b",
+    )
 });
 
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s+\d{4}\b|(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b")
-        .expect("the month-first pattern is a valid constant")
+    crate::classify::norm::pattern(
+        r"(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s+\d{4}\b|(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b",
+    )
 });
 
 /// US offsets run from -04:00 (Eastern daylight) to -10:00 (Hawaii).

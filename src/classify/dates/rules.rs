@@ -6,7 +6,9 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
+
+use crate::classify::norm::{pattern, pattern_set};
 
 use super::{
     DateContext, DateHit, day_of_month_ahead, infer_year, month_end, next_day_of_month,
@@ -125,13 +127,19 @@ struct Rule {
     resolve: Resolve,
 }
 
+/// The rules, and the same patterns as a set to skip those that cannot match.
+struct Rules {
+    set: RegexSet,
+    rules: Vec<Rule>,
+}
+
 fn alternation(names: impl Iterator<Item = &'static str>) -> String {
     let mut names: Vec<&str> = names.collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.join("|")
 }
 
-static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let m = alternation(MONTHS.iter().map(|(n, _)| *n));
     let w = alternation(WEEKDAYS.iter().map(|(n, _)| *n));
     let n = alternation(NUMBER_WORDS.iter().map(|(n, _)| *n));
@@ -177,10 +185,15 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             day_word,
         ),
     ];
-    specs
+    let rules = specs
         .into_iter()
-        .filter_map(|(pattern, resolve)| Regex::new(&pattern).ok().map(|re| Rule { re, resolve }))
-        .collect()
+        .map(|(p, resolve)| Rule {
+            re: pattern(&p),
+            resolve,
+        })
+        .collect::<Vec<Rule>>();
+    let set = pattern_set(rules.iter().map(|r| r.re.as_str()));
+    Rules { set, rules }
 });
 
 /// Runs every rule in order; a span resolved by an earlier rule is never
@@ -188,7 +201,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 pub(super) fn scan(norm: &str, ctx: &DateContext) -> Vec<DateHit> {
     let mut claimed: Vec<(usize, usize)> = Vec::new();
     let mut hits = Vec::new();
-    for rule in RULES.iter() {
+    for rule in RULES
+        .set
+        .matches(norm)
+        .iter()
+        .filter_map(|i| RULES.rules.get(i))
+    {
         for caps in rule.re.captures_iter(norm) {
             let Some(whole) = caps.get(0) else { continue };
             let (start, end) = (whole.start(), whole.end());

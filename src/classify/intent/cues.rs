@@ -7,12 +7,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid constant pattern {pattern}: {e}"))
-}
+use crate::classify::norm::pattern as re;
 
 /// Money moving nouns, French and English, with common misspellings.
 const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|payements?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?)";
+
+/// The PAID patterns as a set: one pass tells which of them match.
+pub static PAID_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| crate::classify::norm::pattern_set(PAID.iter().map(Regex::as_str)));
 
 /// Says a payment was made: done, sent, executed, remitted.
 pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {

@@ -227,7 +227,12 @@ fn paid_statement(clause: &str, future_date: bool) -> Option<usize> {
     if NEGATION.is_match(clause) {
         return None;
     }
-    let strong = PAID.iter().find_map(|re| re.find(clause));
+    let strong = PAID_SET
+        .matches(clause)
+        .iter()
+        .next()
+        .and_then(|i| PAID.get(i))
+        .and_then(|re| re.find(clause));
     let (m, weak) = match strong {
         Some(m) => (m, false),
         None => (PAID_WEAK.find(clause)?, true),
