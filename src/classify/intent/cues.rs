@@ -7,7 +7,73 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::classify::norm::pattern as re;
+use regex::RegexSet;
+
+use crate::classify::norm::{pattern as re, pattern_set};
+
+/// Sentence-level cues, in the order of [`SENTENCE_CUES`].
+#[derive(Debug, Clone, Copy)]
+pub enum Cue {
+    Partial,
+    AskedItem,
+    Request,
+    MissingInvoice,
+    Topic,
+    ConfirmReceipt,
+    Arrival,
+    PayFuture,
+    ReportBack,
+    Absence,
+    Commit,
+}
+
+/// Every sentence-level cue as one set: a sentence is scanned once.
+pub static SENTENCE_CUES: LazyLock<RegexSet> = LazyLock::new(|| {
+    pattern_set(
+        [
+            &PARTIAL,
+            &ASKED_ITEM,
+            &REQUEST,
+            &MISSING_INVOICE,
+            &TOPIC,
+            &CONFIRM_RECEIPT,
+            &ARRIVAL,
+            &PAY_FUTURE,
+            &REPORT_BACK,
+            &ABSENCE,
+            &COMMIT,
+        ]
+        .map(|r| r.as_str()),
+    )
+});
+
+/// Clause-level cues, in the order of [`CLAUSE_CUES`].
+#[derive(Debug, Clone, Copy)]
+pub enum ClauseCue {
+    Conditional,
+    DisputeNegative,
+    Dispute,
+    DisputeCancel,
+    Rest,
+    Partial,
+    Negation,
+}
+
+/// Every clause-level cue as one set.
+pub static CLAUSE_CUES: LazyLock<RegexSet> = LazyLock::new(|| {
+    pattern_set(
+        [
+            &CONDITIONAL,
+            &DISPUTE_NEGATIVE,
+            &DISPUTE,
+            &DISPUTE_CANCEL,
+            &REST,
+            &PARTIAL,
+            &NEGATION,
+        ]
+        .map(|r| r.as_str()),
+    )
+});
 
 /// Money moving nouns, French and English, with common misspellings.
 const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|payements?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?)";

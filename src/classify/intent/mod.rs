@@ -39,6 +39,10 @@ struct Reading {
     paid_amount: Option<Decimal>,
     promise: Option<NaiveDate>,
     arrival: bool,
+    /// Paid clauses: (start, end, end of the paid statement).
+    paid_spans: Vec<(usize, usize, usize)>,
+    /// Conditional clauses.
+    skip_spans: Vec<(usize, usize)>,
 }
 
 /// Reads the sentences of a reply. Without a date context ("today" unknown)
@@ -121,60 +125,19 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
     let norm = s.norm.as_str();
     let hits: Vec<DateHit> = ctx.map(|c| find_dates(norm, c)).unwrap_or_default();
     let today = ctx.map(|c| c.today);
-    let mut r = Reading::default();
-    // Clause spans whose dates are no promise: conditions, and paid clauses
-    // up to the end of their statement (a date after "and will pay the
-    // balance" still counts).
-    let mut paid_spans: Vec<(usize, usize, usize)> = Vec::new();
-    let mut skip_spans: Vec<(usize, usize)> = Vec::new();
-    for (offset, clause) in clauses(norm) {
-        let span = (offset, offset + clause.len());
-        if CONDITIONAL.is_match(clause) {
-            skip_spans.push(span);
-            continue;
-        }
-        if DISPUTE_NEGATIVE.is_match(clause)
-            || (DISPUTE.is_match(clause) && !DISPUTE_CANCEL.is_match(clause))
-        {
-            r.dispute = true;
-        }
-        let future_date = hits.iter().any(|h| inside(h, span) && Some(h.date) > today);
-        if let Some(end) = paid_statement(clause, future_date) {
-            r.paid = true;
-            paid_spans.push((span.0, span.1, offset + end));
-            if r.paid_amount.is_none() {
-                let amounts = find_amounts(clause);
-                let amounts = if amounts.is_empty() {
-                    find_amounts(norm)
-                } else {
-                    amounts
-                };
-                r.paid_amount = amounts.first().map(|a| a.value);
-            }
-            r.partial |= PARTIAL.is_match(clause);
-            // "nous avons réglé le solde" is all paid; "réglé 400 € et
-            // réglerons le reste fin mars" leaves a rest to come.
-            let after = clause.get(end..).unwrap_or("");
-            let dated_after = hits
-                .iter()
-                .any(|h| h.start >= offset + end && inside(h, span));
-            r.rest |= REST.is_match(after)
-                && (dated_after
-                    || FUTURE.is_match(after)
-                    || PAY_FUTURE.is_match(after)
-                    || LATER.is_match(after));
-        } else if REST.is_match(clause) {
-            r.rest = true;
-        }
-    }
-    r.partial |= r.paid && PARTIAL.is_match(norm);
-    r.question = asks(norm);
+    let cues = SENTENCE_CUES.matches(norm);
+    let has = |cue: Cue| cues.matched(cue as usize);
+    let mut r = read_clauses(norm, &hits, today);
+    r.partial |= r.paid && has(Cue::Partial);
+    r.question = asks(norm, &has);
     // Across sentences only a specific item counts: "facture" alone is in
     // every reply.
-    let receipt = CONFIRM_RECEIPT.is_match(norm);
-    r.item = !receipt && ASKED_ITEM.find_iter(norm).any(|m| m.as_str() != "facture");
-    r.request = !receipt && (REQUEST.is_match(norm) || norm.contains('?'));
-    r.arrival = ARRIVAL.is_match(norm);
+    let receipt = has(Cue::ConfirmReceipt);
+    r.item = !receipt
+        && has(Cue::AskedItem)
+        && ASKED_ITEM.find_iter(norm).any(|m| m.as_str() != "facture");
+    r.request = !receipt && (has(Cue::Request) || norm.contains('?'));
+    r.arrival = has(Cue::Arrival);
     let promised_after_paid = |h: &DateHit, &(start, end, paid_end): &(usize, usize, usize)| {
         !inside(h, (start, end)) || {
             let between = norm.get(paid_end..h.start).unwrap_or("");
@@ -182,15 +145,64 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
         }
     };
     let candidates = hits.iter().filter(|h| {
-        paid_spans.iter().all(|p| promised_after_paid(h, p))
-            && !skip_spans.iter().any(|&span| inside(h, span))
+        r.paid_spans.iter().all(|p| promised_after_paid(h, p))
+            && !r.skip_spans.iter().any(|&span| inside(h, span))
             && !REFERENCE.is_match(norm.get(..h.start).unwrap_or(""))
             && Some(h.date) >= today
             && (Some(h.date) != today || near_payment(norm, h))
     });
     let latest = candidates.map(|h| h.date).max();
-    if latest.is_some() && commits(norm, short) {
+    if latest.is_some() && commits(norm, short, &has) {
         r.promise = latest;
+    }
+    r
+}
+
+/// The clause-by-clause part of a sentence: disputes, paid statements and
+/// their amounts, a rest to come, and the spans whose dates are no promise
+/// (conditions, and paid clauses up to the end of their statement: a date
+/// after "and will pay the balance" still counts).
+fn read_clauses(norm: &str, hits: &[DateHit], today: Option<NaiveDate>) -> Reading {
+    let mut r = Reading::default();
+    for (offset, clause) in clauses(norm) {
+        let span = (offset, offset + clause.len());
+        let cues = CLAUSE_CUES.matches(clause);
+        let has = |cue: ClauseCue| cues.matched(cue as usize);
+        if has(ClauseCue::Conditional) {
+            r.skip_spans.push(span);
+            continue;
+        }
+        let contests = has(ClauseCue::Dispute) && !has(ClauseCue::DisputeCancel);
+        r.dispute |= has(ClauseCue::DisputeNegative) || contests;
+        let future_date = hits.iter().any(|h| inside(h, span) && Some(h.date) > today);
+        let negated = has(ClauseCue::Negation);
+        let Some(end) = paid_statement(clause, negated, future_date) else {
+            r.rest |= has(ClauseCue::Rest);
+            continue;
+        };
+        r.paid = true;
+        r.paid_spans.push((span.0, span.1, offset + end));
+        if r.paid_amount.is_none() {
+            let amounts = find_amounts(clause);
+            let amounts = if amounts.is_empty() {
+                find_amounts(norm)
+            } else {
+                amounts
+            };
+            r.paid_amount = amounts.first().map(|a| a.value);
+        }
+        r.partial |= has(ClauseCue::Partial);
+        // "nous avons réglé le solde" is all paid; "réglé 400 € et
+        // réglerons le reste fin mars" leaves a rest to come.
+        let after = clause.get(end..).unwrap_or("");
+        let dated_after = hits
+            .iter()
+            .any(|h| h.start >= offset + end && inside(h, span));
+        r.rest |= REST.is_match(after)
+            && (dated_after
+                || FUTURE.is_match(after)
+                || PAY_FUTURE.is_match(after)
+                || LATER.is_match(after));
     }
     r
 }
@@ -223,8 +235,8 @@ fn inside(hit: &DateHit, (start, end): (usize, usize)) -> bool {
 /// Where a clause's statement of a payment made ends, if it has one. A
 /// scheduling verb with a future date ("virement programmé pour le 15") is a
 /// promise instead.
-fn paid_statement(clause: &str, future_date: bool) -> Option<usize> {
-    if NEGATION.is_match(clause) {
+fn paid_statement(clause: &str, negated: bool, future_date: bool) -> Option<usize> {
+    if negated {
         return None;
     }
     let strong = PAID_SET
@@ -244,27 +256,27 @@ fn paid_statement(clause: &str, future_date: bool) -> Option<usize> {
 }
 
 /// Asks for something a human must provide.
-fn asks(norm: &str) -> bool {
+fn asks(norm: &str, has: &dyn Fn(Cue) -> bool) -> bool {
     let question_mark = norm.contains('?');
-    if CONFIRM_RECEIPT.is_match(norm) {
+    if has(Cue::ConfirmReceipt) {
         return false;
     }
-    (ASKED_ITEM.is_match(norm) && (REQUEST.is_match(norm) || question_mark))
-        || MISSING_INVOICE.is_match(norm)
-        || (question_mark && TOPIC.is_match(norm))
+    (has(Cue::AskedItem) && (has(Cue::Request) || question_mark))
+        || has(Cue::MissingInvoice)
+        || (question_mark && has(Cue::Topic))
 }
 
 /// Whether a dated sentence commits to paying: it speaks of paying or
 /// commits to something, is no question, and is not about calling back or
 /// being away. In a very short reply a bare date ("Fin du mois.") is the
 /// answer to our question.
-fn commits(norm: &str, short: bool) -> bool {
+fn commits(norm: &str, short: bool, has: &dyn Fn(Cue) -> bool) -> bool {
     if norm.contains('?') {
         return false;
     }
-    let pays = PAY_FUTURE.is_match(norm);
-    if !pays && (REPORT_BACK.is_match(norm) || ABSENCE.is_match(norm)) {
+    let pays = has(Cue::PayFuture);
+    if !pays && (has(Cue::ReportBack) || has(Cue::Absence)) {
         return false;
     }
-    pays || TOPIC.is_match(norm) || COMMIT.is_match(norm) || short
+    pays || has(Cue::Topic) || has(Cue::Commit) || short
 }
