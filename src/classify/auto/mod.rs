@@ -86,10 +86,12 @@ fn bounce(msg: &Message, ex: &Extracted) -> Option<Auto> {
         .iter()
         .any(|w| subject.contains(w));
     let by_subject = !delayed && contains_any(&subject, BOUNCE_SUBJECTS).is_some();
-    let body = normalize(head(&ex.body, 3000));
-    let by_body = contains_any(&body, BOUNCE_BODY);
     let structural = report.as_deref() == Some("delivery-status") || !failed_header.is_empty();
-    if !(structural || by_subject || (daemon && !delayed) || (by_body.is_some() && daemon)) {
+    // A daemon's "delayed" subject over a body that says it failed is a
+    // failure after all; the body is read only then.
+    let failed_anyway =
+        || daemon && contains_any(&normalize(head(&ex.body, 3000)), BOUNCE_BODY).is_some();
+    if !(structural || by_subject || (daemon && !delayed) || failed_anyway()) {
         return None;
     }
     let mut failed: Vec<EmailAddress> = EMAIL
