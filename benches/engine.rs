@@ -2,12 +2,15 @@
 //! 100,000 open invoices of 20,000 clients, split into loading the cases and
 //! deciding them, next to a reference that only reads the same rows.
 //!
-//! `cargo bench --bench engine` runs criterion. For instruction counts,
-//! `RELANCE_BENCH_ONESHOT=build|measure` (see bench/README.md) runs each pass once.
+//! `cargo bench --bench engine` runs criterion. `RELANCE_BENCH_ONESHOT`
+//! instead builds the store only (`build`), runs each measured function once
+//! for callgrind (`measure`), or one planning pass as a process of its own,
+//! the reference of bench/status.py (`pass`).
 
 #[path = "engine/world.rs"]
 mod world;
 
+use std::hash::{Hash, Hasher};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -184,9 +187,15 @@ fn oneshot(path: &Path) {
     let bytes = black_box(measured_reference(&conn));
     let cases = black_box(measured_load(&store));
     let due = black_box(measured_decide(&cases, &policy));
+    // A digest of every case, to check that a change to the store's loading
+    // returns the same cases (in the same order) as before it.
+    let mut digest = std::hash::DefaultHasher::new();
+    format!("{cases:?}").hash(&mut digest);
     eprintln!(
-        "engine bench: scanned {scanned} bytes, read {bytes} bytes, {} cases, {due} due actions",
-        cases.len()
+        "engine bench: scanned {scanned} bytes, read {bytes} bytes, {} cases, {due} due actions, \
+         cases digest {:016x}",
+        cases.len(),
+        digest.finish()
     );
 }
 
@@ -196,6 +205,11 @@ fn main() {
     match mode.as_str() {
         "build" => {}
         "measure" => oneshot(&path),
+        "pass" => {
+            let store = Store::open(&path).expect("open the bench database");
+            let due = measured_planning_pass(&store, &Policy::default_fr());
+            eprintln!("engine bench: one planning pass, {due} due actions");
+        }
         _ => {
             let mut c = Criterion::default().configure_from_args();
             criterion_benches(&mut c, &path);
