@@ -3,13 +3,15 @@
 //! a cheap stamp telling whether that data changed, and the outbox rows that
 //! feed history, the rate limit, the forewarning and the digest.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::outbox::{OutboxRow, purpose};
-use super::sql::{OutboxKind, Stamp, split_addresses};
+use super::sql::{Day, OutboxKind, Stamp, split_addresses};
 use super::{Context, Result, Store};
-use crate::domain::{ClientId, EmailAddress, InvoiceId, InvoiceNumber, InvoiceStatus, MessageId};
+use crate::domain::{
+    ClientId, EmailAddress, EventId, InvoiceId, InvoiceNumber, InvoiceStatus, MessageId,
+};
 
 /// One invoice as the thread index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,16 @@ pub struct IndexStamp {
     max_invoice: i64,
     max_contact: i64,
     max_outbox: i64,
+}
+
+/// What an alert reports about the event behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventReading {
+    pub at: DateTime<Utc>,
+    pub from: Option<EmailAddress>,
+    pub date: Option<NaiveDate>,
+    /// The words that decided the classification, when a message did.
+    pub evidence: Option<String>,
 }
 
 const OUTBOX_ROW_SELECT: &str = "SELECT o.id, o.client_id, kind, step, action, promise_not_kept,
@@ -194,6 +206,27 @@ impl Store {
             ))
             .and_then(|mut s| s.query_row([Stamp(since)], |r| r.get(0)))
             .ctx("count the messages sent in the last hour")
+    }
+
+    /// The event an alert is about, with its classification's evidence.
+    pub fn event_reading(&self, event: EventId) -> Result<Option<EventReading>> {
+        self.conn
+            .prepare_cached(
+                "SELECT e.at, e.from_addr, e.date, c.evidence FROM events e
+                 LEFT JOIN classifications c ON c.id = e.classification WHERE e.id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([event], |r| {
+                    Ok(EventReading {
+                        at: r.get::<_, Stamp>(0)?.0,
+                        from: r.get(1)?,
+                        date: r.get::<_, Option<Day>>(2)?.map(|d| d.0),
+                        evidence: r.get::<_, Option<String>>(3)?.filter(|e| !e.is_empty()),
+                    })
+                })
+                .optional()
+            })
+            .with_ctx(|| format!("read event {event}"))
     }
 
     /// When the last outbox row of `kind` was created, whatever its state
