@@ -4,6 +4,7 @@
 //! clock over about two months, no network. Every outgoing message is
 //! written as a `.eml` file; the story comes back as a [`Report`].
 
+mod claire;
 mod config;
 mod mailbox;
 mod run;

@@ -5,16 +5,17 @@
 //! moved to the next arrival, the engine's next wake or the next
 //! forewarning hour.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use super::mailbox::{self, Entry as MailEntry};
+use super::mailbox;
 use super::timeline::{Arrow, Entry, Report};
-use super::{config, story};
+use super::{claire, config, story};
+use crate::engine::{Action, AlertKind};
 use crate::pipeline::{Due, FolderKind, Pipeline, Prepared, extract_attachment};
 use crate::store::{Location, Store};
 
@@ -32,6 +33,15 @@ pub(super) struct Sim<'o> {
     next_uid: HashMap<&'static str, u32>,
     written: usize,
     pub entries: Vec<Entry>,
+    /// Messages still to arrive, in time order.
+    pending: VecDeque<Delivery>,
+}
+
+/// A message the simulated mailbox will receive.
+struct Delivery {
+    at: DateTime<Utc>,
+    folder: FolderKind,
+    raw: Vec<u8>,
 }
 
 /// Replays the sample mailbox and writes every outgoing message into `out`.
@@ -43,6 +53,7 @@ pub fn run(out: &Path) -> anyhow::Result<Report> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output directory '{}'", out.display()))?;
     let mut sim = Sim {
+        pending: VecDeque::new(),
         pipeline: Pipeline::new(config)?,
         store: Store::open_in_memory()?,
         tz,
@@ -52,17 +63,22 @@ pub fn run(out: &Path) -> anyhow::Result<Report> {
         written: 0,
         entries: Vec::new(),
     };
-    let mut arrivals: Vec<(DateTime<Utc>, &MailEntry)> = manifest
-        .message
-        .iter()
-        .map(|e| Ok((e.arrives()?, e)))
-        .collect::<anyhow::Result<_>>()?;
-    arrivals.sort_by_key(|(at, _)| *at);
-    let mut arrivals = arrivals.into_iter().peekable();
+    for entry in &manifest.message {
+        let raw = mailbox::file(&entry.file)
+            .with_context(|| format!("demo mailbox: '{}' is not embedded", entry.file))?;
+        let folder = if entry.folder == "sent" {
+            FolderKind::Sent
+        } else {
+            FolderKind::Inbox
+        };
+        sim.schedule(entry.arrives()?, folder, raw.to_vec());
+    }
     let mut now = start;
     for _ in 0..MAX_WAKES {
-        while let Some((at, entry)) = arrivals.next_if(|(at, _)| *at <= now) {
-            sim.deliver(entry, at)?;
+        while sim.pending.front().is_some_and(|d| d.at <= now) {
+            if let Some(delivery) = sim.pending.pop_front() {
+                sim.deliver(delivery)?;
+            }
         }
         let plan = sim.pipeline.plan(&sim.store, now)?;
         for due in &plan.due {
@@ -78,7 +94,7 @@ pub fn run(out: &Path) -> anyhow::Result<Report> {
             sim.send(prepared, None, now, None)?;
         }
         let next = [
-            arrivals.peek().map(|(at, _)| *at),
+            sim.pending.front().map(|d| d.at),
             plan.next_wake,
             Some(sim.next_notice_hour(now)),
         ]
@@ -116,23 +132,22 @@ impl Sim<'_> {
         location
     }
 
-    /// Delivers one message of the sample mailbox.
-    fn deliver(&mut self, entry: &MailEntry, at: DateTime<Utc>) -> anyhow::Result<()> {
-        let raw = mailbox::file(&entry.file)
-            .with_context(|| format!("demo mailbox: '{}' is not embedded", entry.file))?;
-        let folder = if entry.folder == "sent" {
-            FolderKind::Sent
-        } else {
-            FolderKind::Inbox
-        };
-        let location = self.location(folder);
-        self.folders.insert(location.clone(), raw.to_vec());
-        let ingested = self
-            .pipeline
-            .ingest(&self.store, folder, location, raw, at)?;
-        if let Some(entry) = story::incoming(self, raw, &ingested, at)? {
+    /// Queues a message to arrive at `at`, after those arriving before.
+    fn schedule(&mut self, at: DateTime<Utc>, folder: FolderKind, raw: Vec<u8>) {
+        let slot = self.pending.partition_point(|d| d.at <= at);
+        self.pending.insert(slot, Delivery { at, folder, raw });
+    }
+
+    /// Delivers one message into its folder.
+    fn deliver(&mut self, d: Delivery) -> anyhow::Result<()> {
+        let location = self.location(d.folder);
+        let ingested =
+            self.pipeline
+                .ingest(&self.store, d.folder, location.clone(), &d.raw, d.at)?;
+        if let Some(entry) = story::incoming(self, &d.raw, &ingested, d.at)? {
             self.entries.push(entry);
         }
+        self.folders.insert(location, d.raw);
         Ok(())
     }
 
@@ -151,6 +166,14 @@ impl Sim<'_> {
             })
             .collect();
         let prepared = self.pipeline.prepare(&self.store, due, attachments, now)?;
+        if let Action::Alert {
+            kind: AlertKind::ConfirmPaid,
+            ..
+        } = due.action
+            && let Some((at, raw)) = claire::confirm_paid(&prepared, now, self.tz)
+        {
+            self.schedule(at, FolderKind::Inbox, raw);
+        }
         let (what, kind) = story::outgoing(self, due, &prepared)?;
         self.send(prepared, Some(due), now, Some((what, kind)))
     }

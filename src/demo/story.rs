@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use super::run::Sim;
 use super::timeline::{Arrow, ClientSummary, Entry};
+use crate::compose::{UserKind, UserRef};
 use crate::detect::MailView;
 use crate::domain::{ClientId, StepAction};
 use crate::engine::Action;
@@ -148,11 +149,9 @@ pub(super) fn for_user(prepared: &Prepared) -> (String, String) {
     let subject = MailView::parse(&prepared.raw)
         .map(|v| v.subject)
         .unwrap_or_default();
-    let kind = if prepared.message_id.as_str().contains("-digest.") {
-        "digest"
-    } else {
-        "forewarning"
-    };
+    let digest =
+        UserRef::from_message_id(&prepared.message_id).is_some_and(|r| r.kind == UserKind::Digest);
+    let kind = if digest { "digest" } else { "forewarning" };
     (format!("{kind} to Claire: \"{subject}\""), kind.to_string())
 }
 

@@ -5,17 +5,18 @@
 //! that cannot be read is recorded and ignored, never an error.
 
 use chrono::{DateTime, Utc};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 use super::index::Change;
 use super::{FolderKind, HeaderSummary, Ingested, Pipeline, Result, records, reply, user};
 use crate::compose::UserRef;
 use crate::detect::{self, MailView};
-use crate::domain::{MessageRowId, OutboxId};
+use crate::domain::{MessageId, MessageRowId, OutboxId};
 use crate::engine::EventKind;
 use crate::store::{
     Actor, Direction, InvoiceSource, Location, NewAudit, NewEvent, NewMessage, Store,
 };
-use crate::threading::{Incoming, ThreadMatch, match_thread};
+use crate::threading::{Incoming, MatchedVia, ThreadMatch, match_thread, mentions};
 
 /// How much of the body the matcher searches for invoice numbers.
 const SNIPPET_CHARS: usize = 4000;
@@ -172,10 +173,15 @@ fn thread_match(
     in_sent_folder: bool,
 ) -> Result<Option<ThreadMatch>> {
     let v = &mail.view;
+    let (in_reply_to, references) = if v.in_reply_to.is_empty() && v.references.is_empty() {
+        returned_thread(v)
+    } else {
+        (v.in_reply_to.clone(), v.references.clone())
+    };
     let incoming = Incoming {
         message_id: v.message_id.clone(),
-        in_reply_to: v.in_reply_to.clone(),
-        references: v.references.clone(),
+        in_reply_to,
+        references,
         from: v.from.clone(),
         recipients: v.recipients.iter().map(|(a, _)| a.clone()).collect(),
         subject: v.subject.clone(),
@@ -183,7 +189,62 @@ fn thread_match(
         in_sent_folder,
     };
     let cache = p.index(store)?;
-    Ok(match_thread(&incoming, cache.get()))
+    let index = cache.get();
+    let mut found = match_thread(&incoming, index);
+    // A reply in one invoice's thread that names the client's other
+    // invoices ("les deux factures F-1 et F-2") is about them too.
+    if let Some(m) = found.as_mut()
+        && m.via == MatchedVia::References
+        && let Some(numbers) = m.client.and_then(|c| index.invoice_numbers.get(&c))
+    {
+        let text = format!("{}\n{}", incoming.subject, incoming.body_snippet).to_lowercase();
+        for (number, id) in numbers {
+            if !m.invoices.contains(id) && mentions(&text, &number.0.to_lowercase()) {
+                m.invoices.push(*id);
+            }
+        }
+        m.invoices.sort();
+    }
+    Ok(found)
+}
+
+/// The thread headers of the message a delivery report returns (its
+/// `message/rfc822` or `text/rfc822-headers` part): the returned message's
+/// own id first, then what it replied to.
+fn returned_thread(view: &MailView<'_>) -> (Vec<MessageId>, Vec<MessageId>) {
+    for part in &view.message.parts {
+        let returned = match &part.body {
+            PartType::Message(m) => Some(m.clone()),
+            _ if part.content_type().is_some_and(|ct| {
+                ct.subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+            }) =>
+            {
+                MessageParser::default().parse(part.contents())
+            }
+            _ => None,
+        };
+        let Some(m) = returned else { continue };
+        let own: Vec<MessageId> = m
+            .message_id()
+            .and_then(MessageId::new)
+            .into_iter()
+            .collect();
+        let mut refs = ids(m.references());
+        refs.extend(ids(m.in_reply_to()));
+        if !own.is_empty() || !refs.is_empty() {
+            return (own, refs);
+        }
+    }
+    (Vec::new(), Vec::new())
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<MessageId> {
+    match value {
+        HeaderValue::Text(t) => MessageId::new(t).into_iter().collect(),
+        HeaderValue::TextList(list) => list.iter().filter_map(|t| MessageId::new(t)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The user wrote in a tracked thread: the next step waits (SPEC §3).

@@ -30,7 +30,12 @@ pub(super) fn forewarning(
     if local.time() < at || sent_since(store, OutboxKind::Forewarning, p, today)? {
         return Ok(None);
     }
-    let tomorrow = Calendar::new(config.sequence.calendar).next_business_day(today);
+    // Sent on the business day before the sends (Friday for Monday).
+    let calendar = Calendar::new(config.sequence.calendar);
+    if !calendar.is_business_day(today) {
+        return Ok(None);
+    }
+    let tomorrow = calendar.next_business_day(today);
     let local_day = |t: DateTime<Utc>| t.with_timezone(&config.company.time_zone).date_naive();
     let mut sends: Vec<PlannedSend> = upcoming(p, store, now)?
         .into_iter()

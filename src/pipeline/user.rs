@@ -1,6 +1,6 @@
 //! The user's answer to a call task or an alert (SPEC §6): its new text is
 //! read with a few command words first ("stop", "reprendre", "litige",
-//! "pas reçu", "mise en demeure", "pas de réponse"), then with the same
+//! "pas reçu", "payé", "mise en demeure", "pas de réponse"), then with the same
 //! reader as client replies (paid, promise with its date, dispute), and
 //! recorded as a user command with the events it produces.
 
@@ -38,6 +38,20 @@ const WORDS: &[(&[&str], Command)] = &[
         Command::NotReceived,
     ),
     (&["mise en demeure", "notice"], Command::Notice),
+    (
+        &[
+            "payé",
+            "paye",
+            "réglé",
+            "regle",
+            "encaissé",
+            "reçu",
+            "recu",
+            "paid",
+            "received",
+        ],
+        Command::Paid,
+    ),
     (&["reprendre", "reprise", "resume"], Command::Resume),
     (&["litige", "dispute", "conteste"], Command::Dispute),
     (&["stop", "arrêter", "arreter"], Command::Stop),
@@ -48,6 +62,7 @@ enum Command {
     NoAnswer,
     NotReceived,
     Notice,
+    Paid,
     Resume,
     Dispute,
     Stop,
@@ -146,6 +161,11 @@ fn understand(text: &str, reading: &Reading) -> (&'static str, Vec<EventKind>, S
             vec![EventKind::UserConfirmNotice],
             "formal notice confirmed".into(),
         ),
+        Some(Command::Paid) => (
+            "paid",
+            vec![EventKind::UserConfirmPaid],
+            "payment received".into(),
+        ),
         Some(Command::Resume) => ("resume", vec![EventKind::UserResume], "resumed".into()),
         Some(Command::Dispute) => (
             "pause",
@@ -218,6 +238,7 @@ mod tests {
         assert_eq!(name("litige sur la facture"), "pause");
         assert_eq!(name("Go pour la mise en demeure"), "confirm-notice");
         assert_eq!(name("unstoppable"), "unrecognised");
+        assert_eq!(name("Payé : le virement est arrivé"), "paid");
     }
 
     #[test]
