@@ -75,33 +75,7 @@ pub fn run(out: &Path) -> anyhow::Result<Report> {
     }
     let mut now = start;
     for _ in 0..MAX_WAKES {
-        while sim.pending.front().is_some_and(|d| d.at <= now) {
-            if let Some(delivery) = sim.pending.pop_front() {
-                sim.deliver(delivery)?;
-            }
-        }
-        let plan = sim.pipeline.plan(&sim.store, now)?;
-        for due in &plan.due {
-            sim.carry_out(due, now)?;
-        }
-        for prepared in [
-            sim.pipeline.forewarning(&sim.store, now)?,
-            sim.pipeline.digest(&sim.store, now)?,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            sim.send(prepared, None, now, None)?;
-        }
-        let next = [
-            sim.pending.front().map(|d| d.at),
-            plan.next_wake,
-            Some(sim.next_notice_hour(now)),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(end);
+        let next = sim.tick(now)?.unwrap_or(end);
         // Never stand still, even if a wake is already past.
         now = next.max(now + Duration::minutes(1));
         if now > end {
@@ -117,6 +91,37 @@ pub fn run(out: &Path) -> anyhow::Result<Report> {
 }
 
 impl Sim<'_> {
+    /// One wake at `now`: deliver what arrived, carry out the plan, send the
+    /// forewarning or digest when due; returns when to wake next.
+    fn tick(&mut self, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+        while self.pending.front().is_some_and(|d| d.at <= now) {
+            if let Some(delivery) = self.pending.pop_front() {
+                self.deliver(delivery)?;
+            }
+        }
+        let plan = self.pipeline.plan(&self.store, now)?;
+        for due in &plan.due {
+            self.carry_out(due, now)?;
+        }
+        for prepared in [
+            self.pipeline.forewarning(&self.store, now)?,
+            self.pipeline.digest(&self.store, now)?,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.send(prepared, None, now, None)?;
+        }
+        Ok([
+            self.pending.front().map(|d| d.at),
+            plan.next_wake,
+            Some(self.next_notice_hour(now)),
+        ]
+        .into_iter()
+        .flatten()
+        .min())
+    }
+
     fn location(&mut self, folder: FolderKind) -> Location {
         let name = match folder {
             FolderKind::Sent => "Sent",

@@ -189,13 +189,7 @@ fn client_step(
     else {
         return Err(Error::Other("not a ladder step".to_string()));
     };
-    let known = known_contacts(store, due.client)?;
-    if recipients.is_empty() || recipients.iter().any(|r| !known.contains(r)) {
-        return Err(Error::Other(format!(
-            "refusing to write to {recipients:?}: not all known contacts of client {}",
-            due.client
-        )));
-    }
+    check_recipients(store, due.client, recipients)?;
     let Rendering { case, promised } = render::case_input(
         p,
         store,
@@ -244,6 +238,18 @@ fn client_step(
         decision: step_decision(*step, *action, *promise_not_kept),
         reason: due.reason.clone(),
     })
+}
+
+/// Client messages go only to the client's known, deliverable contacts (the
+/// engine picked them; a stale or tampered action is refused).
+fn check_recipients(store: &Store, client: ClientId, recipients: &[EmailAddress]) -> Result<()> {
+    let known = known_contacts(store, client)?;
+    if recipients.is_empty() || recipients.iter().any(|r| !known.contains(r)) {
+        return Err(Error::Other(format!(
+            "refusing to write to {recipients:?}: not all known contacts of client {client}"
+        )));
+    }
+    Ok(())
 }
 
 fn step_decision(step: StepNo, action: StepAction, promise_not_kept: bool) -> String {

@@ -10,9 +10,10 @@ use super::index::Change;
 use super::ingest::{Mail, ignored};
 use super::{Ingested, Pipeline, Result};
 use crate::detect::{DetectedInvoice, DocumentKind};
-use crate::domain::{ClientId, EmailAddress, InvoiceStatus};
+use crate::domain::{ClientId, EmailAddress, InvoiceId, InvoiceStatus};
 use crate::store::{
-    self, Actor, Attachment, ContactSource, InvoiceSource, NewAudit, NewInvoice, Original, Store,
+    self, Actor, Attachment, ContactSource, InvoiceSource, NewAudit, NewInvoice, Original,
+    Recorded, Store,
 };
 
 /// Records a detected document. `None` when it names an invoice already
@@ -45,77 +46,10 @@ fn invoice(
     found: DetectedInvoice,
     source: InvoiceSource,
 ) -> Result<Option<Ingested>> {
-    let Some(first) = found.client_emails.first() else {
-        return Ok(Some(ignored(format!(
-            "invoice {} names no client address",
-            found.number
-        ))));
-    };
-    let today = mail
-        .now
-        .with_timezone(&p.config.company.time_zone)
-        .date_naive();
-    let since = since(p, store, today)?;
-    let sent_on = mail.view.date.unwrap_or(found.issue_date);
-    if sent_on < since {
-        return Ok(Some(ignored(format!(
-            "invoice {} sent on {sent_on}, before 'since' ({since})",
-            found.number
-        ))));
+    if let Some(why) = untracked(p, store, mail, &found)? {
+        return Ok(Some(ignored(why)));
     }
-    let cfg = p.config.client_override(first);
-    let name = cfg
-        .and_then(|c| c.name.clone())
-        .or_else(|| found.client_name.clone())
-        .unwrap_or_default();
-    let new_invoice = NewInvoice {
-        client: ClientId(0),
-        number: found.number.clone(),
-        amount: found.amount,
-        issue_date: found.issue_date,
-        due_date: found.due_date,
-        source,
-        original: found.message_id.clone().map(|message_id| Original {
-            message_id,
-            subject: found.subject.clone(),
-            references: found.references.clone(),
-            thread_topic: found.thread_topic.clone(),
-            thread_index: found.thread_index.clone(),
-            location: Some(mail.location.clone()),
-        }),
-        attachments: attachments(mail),
-    };
-    let (client, recorded) = store.transaction(|s| {
-        let client = s.upsert_client(first, &name, ContactSource::Invoice)?.id;
-        for address in &found.client_emails {
-            // An address only the Factur-X data gives (the buyer's billing
-            // mailbox) is kept for when the recipient's address bounces.
-            let billing = !mail.view.recipients.iter().any(|(a, _)| a == address);
-            add_contact(s, client, address, billing, ContactSource::Invoice)?;
-        }
-        if let Some(billing) = cfg.and_then(|c| c.billing_contact.as_ref()) {
-            add_contact(s, client, billing, true, ContactSource::Config)?;
-        }
-        let recorded = s.insert_invoice(&NewInvoice {
-            client,
-            ..new_invoice
-        })?;
-        if recorded.new {
-            s.link_message(mail.row, &[recorded.id])?;
-            s.append_audit(&NewAudit {
-                at: mail.now,
-                client: Some(client),
-                invoices: vec![recorded.id],
-                decision: "invoice tracked".to_string(),
-                reason: format!(
-                    "{} of {} due {} found in '{}'",
-                    found.number, found.amount.amount, found.due_date, found.subject
-                ),
-                actor: Actor::Daemon,
-            })?;
-        }
-        Ok((client, recorded))
-    })?;
+    let (client, recorded) = store.transaction(|s| save(p, s, mail, &found, source))?;
     if !recorded.new {
         return Ok(None);
     }
@@ -134,6 +68,91 @@ fn invoice(
         client,
         number: found.number.0,
     }))
+}
+
+/// Why an invoice is not tracked: no client address, or sent before `since`.
+fn untracked(
+    p: &Pipeline,
+    store: &Store,
+    mail: &Mail<'_>,
+    found: &DetectedInvoice,
+) -> Result<Option<String>> {
+    if found.client_emails.is_empty() {
+        return Ok(Some(format!(
+            "invoice {} names no client address",
+            found.number
+        )));
+    }
+    let tz = p.config.company.time_zone;
+    let since = since(p, store, mail.now.with_timezone(&tz).date_naive())?;
+    let sent_on = mail.view.date.unwrap_or(found.issue_date);
+    Ok((sent_on < since).then(|| {
+        format!(
+            "invoice {} sent on {sent_on}, before 'since' ({since})",
+            found.number
+        )
+    }))
+}
+
+/// The client (named from `[[client]]`, else the invoice), its contacts and
+/// the invoice with its original email, in the caller's transaction.
+fn save(
+    p: &Pipeline,
+    s: &Store,
+    mail: &Mail<'_>,
+    found: &DetectedInvoice,
+    source: InvoiceSource,
+) -> store::Result<(ClientId, Recorded<InvoiceId>)> {
+    let Some(first) = found.client_emails.first() else {
+        return Err(store::Error::NoClient(ClientId(0)));
+    };
+    let cfg = p.config.client_override(first);
+    let name = cfg
+        .and_then(|c| c.name.clone())
+        .or_else(|| found.client_name.clone())
+        .unwrap_or_default();
+    let client = s.upsert_client(first, &name, ContactSource::Invoice)?.id;
+    for address in &found.client_emails {
+        // An address only the Factur-X data gives (the buyer's billing
+        // mailbox) is kept for when the recipient's address bounces.
+        let billing = !mail.view.recipients.iter().any(|(a, _)| a == address);
+        add_contact(s, client, address, billing, ContactSource::Invoice)?;
+    }
+    if let Some(billing) = cfg.and_then(|c| c.billing_contact.as_ref()) {
+        add_contact(s, client, billing, true, ContactSource::Config)?;
+    }
+    let recorded = s.insert_invoice(&NewInvoice {
+        client,
+        number: found.number.clone(),
+        amount: found.amount,
+        issue_date: found.issue_date,
+        due_date: found.due_date,
+        source,
+        original: found.message_id.clone().map(|message_id| Original {
+            message_id,
+            subject: found.subject.clone(),
+            references: found.references.clone(),
+            thread_topic: found.thread_topic.clone(),
+            thread_index: found.thread_index.clone(),
+            location: Some(mail.location.clone()),
+        }),
+        attachments: attachments(mail),
+    })?;
+    if recorded.new {
+        s.link_message(mail.row, &[recorded.id])?;
+        s.append_audit(&NewAudit {
+            at: mail.now,
+            client: Some(client),
+            invoices: vec![recorded.id],
+            decision: "invoice tracked".to_string(),
+            reason: format!(
+                "{} of {} due {} found in '{}'",
+                found.number, found.amount.amount, found.due_date, found.subject
+            ),
+            actor: Actor::Daemon,
+        })?;
+    }
+    Ok((client, recorded))
 }
 
 /// Adds a contact; an address that already belongs to another client stays

@@ -45,7 +45,7 @@ pub(super) fn case_input(
     client: ClientId,
     scope: &[InvoiceId],
     recipients: Vec<EmailAddress>,
-    mut attachments: Vec<(InvoiceId, compose::Attachment)>,
+    attachments: Vec<(InvoiceId, compose::Attachment)>,
     now: DateTime<Utc>,
 ) -> Result<Rendering> {
     let config = &p.config;
@@ -60,38 +60,13 @@ pub(super) fn case_input(
         .and_then(|c| c.grouping)
         .unwrap_or(config.sequence.grouping);
     let case = store.load_case(client)?;
-    let credited = partial_payments(&case.events);
-    let mut invoices = Vec::new();
-    for inv in store.invoices_of_client(client)? {
-        let in_scope = grouping == Grouping::PerClient || scope.contains(&inv.id);
-        if inv.status != InvoiceStatus::Open || !in_scope {
-            continue;
-        }
-        let extra = credited
-            .iter()
-            .filter(|(i, _)| *i == inv.id)
-            .map(|(_, a)| *a)
-            .sum::<Decimal>();
-        let (mine, rest): (Vec<_>, Vec<_>) =
-            attachments.into_iter().partition(|(id, _)| *id == inv.id);
-        attachments = rest;
-        invoices.push(compose::Invoice {
-            id: inv.id,
-            number: inv.number.clone(),
-            issue_date: inv.issue_date,
-            due_date: inv.due_date,
-            amount: inv.amount,
-            paid: (inv.paid + extra).min(inv.amount.amount),
-            original: inv.original.map(|o| OriginalEmail {
-                message_id: o.message_id,
-                subject: o.subject,
-                references: o.references,
-                thread_topic: o.thread_topic,
-                thread_index: o.thread_index,
-            }),
-            attachments: mine.into_iter().map(|(_, a)| a).collect(),
-        });
-    }
+    let invoices = open_invoices(
+        store,
+        client,
+        &case.events,
+        |id| grouping == Grouping::PerClient || scope.contains(&id),
+        attachments,
+    )?;
     let history = history(store, client, grouping, scope)?;
     let client = compose::Client {
         id: client,
@@ -122,6 +97,49 @@ pub(super) fn case_input(
             notice_deadline_days: notice_days(config),
         },
     })
+}
+
+/// The client's open invoices that `wanted` keeps, with what `partial`
+/// replies say was paid and the fetched attachments of each.
+fn open_invoices(
+    store: &Store,
+    client: ClientId,
+    events: &[Event],
+    wanted: impl Fn(InvoiceId) -> bool,
+    mut attachments: Vec<(InvoiceId, compose::Attachment)>,
+) -> Result<Vec<compose::Invoice>> {
+    let credited = partial_payments(events);
+    let mut invoices = Vec::new();
+    for inv in store.invoices_of_client(client)? {
+        if inv.status != InvoiceStatus::Open || !wanted(inv.id) {
+            continue;
+        }
+        let extra = credited
+            .iter()
+            .filter(|(i, _)| *i == inv.id)
+            .map(|(_, a)| *a)
+            .sum::<Decimal>();
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            attachments.into_iter().partition(|(id, _)| *id == inv.id);
+        attachments = rest;
+        invoices.push(compose::Invoice {
+            id: inv.id,
+            number: inv.number.clone(),
+            issue_date: inv.issue_date,
+            due_date: inv.due_date,
+            amount: inv.amount,
+            paid: (inv.paid + extra).min(inv.amount.amount),
+            original: inv.original.map(|o| OriginalEmail {
+                message_id: o.message_id,
+                subject: o.subject,
+                references: o.references,
+                thread_topic: o.thread_topic,
+                thread_index: o.thread_index,
+            }),
+            attachments: mine.into_iter().map(|(_, a)| a).collect(),
+        });
+    }
+    Ok(invoices)
 }
 
 /// The owner's own "case" for messages about no client (forewarning,

@@ -29,21 +29,7 @@ pub(super) fn reply(
         .into_iter()
         .map(|c| c.address)
         .collect();
-    let opts = classify::Options {
-        language: match client_config(&p.config, &known).and_then(|c| c.language) {
-            Some(Language::Fr) => LanguageHint::Fr,
-            Some(Language::En) => LanguageHint::En,
-            None => LanguageHint::Auto,
-        },
-        calendar: Some(Calendar::new(p.config.sequence.calendar)),
-        reminders: reminder_texts(store, client)?,
-        today: Some(
-            mail.now
-                .with_timezone(&p.config.company.time_zone)
-                .date_naive(),
-        ),
-    };
-    let reading = classify::classify(mail.raw, &opts);
+    let reading = read(p, store, mail, client, &known)?;
     // A delivery report speaks for no one: it is not an unknown sender's
     // claim, whatever address the mailer daemon writes from.
     let known_sender = !m.unknown_sender || reading.class == ReplyClass::Bounce;
@@ -103,6 +89,32 @@ pub(super) fn reply(
         evidence: reading.evidence,
         unknown_sender: !known_sender,
     })
+}
+
+/// Classifies the message with the client's language (when configured),
+/// the configured calendar and the text of our own reminders.
+fn read(
+    p: &Pipeline,
+    store: &Store,
+    mail: &Mail<'_>,
+    client: ClientId,
+    known: &[EmailAddress],
+) -> Result<classify::Reading> {
+    let opts = classify::Options {
+        language: match client_config(&p.config, known).and_then(|c| c.language) {
+            Some(Language::Fr) => LanguageHint::Fr,
+            Some(Language::En) => LanguageHint::En,
+            None => LanguageHint::Auto,
+        },
+        calendar: Some(Calendar::new(p.config.sequence.calendar)),
+        reminders: reminder_texts(store, client)?,
+        today: Some(
+            mail.now
+                .with_timezone(&p.config.company.time_zone)
+                .date_naive(),
+        ),
+    };
+    Ok(classify::classify(mail.raw, &opts))
 }
 
 /// The text of the reminders already sent to the client: a reply that
