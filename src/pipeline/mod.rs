@@ -256,3 +256,16 @@ impl Pipeline {
         notify::digest(self, store, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daemon_can_share_one_pipeline_between_threads() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let pipeline = Pipeline::new(Config::default_for_tools()).unwrap();
+        shared(&pipeline);
+        assert!(pipeline.templates().has(crate::domain::Language::Fr, "step1"));
+    }
+}
