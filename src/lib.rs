@@ -28,6 +28,7 @@ pub mod demo;
 pub mod detect;
 pub mod domain;
 pub mod engine;
+pub mod mailbox;
 pub mod pipeline;
 pub mod store;
 pub mod threading;

@@ -195,6 +195,7 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
+        Command::Classify { files, json } => tools::classify(files, json.json),
         Command::Demo { out } => {
             let out = out.clone().unwrap_or_else(|| PathBuf::from("demo-out"));
             let report = crate::demo::run(&out)?;
