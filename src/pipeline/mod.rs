@@ -266,6 +266,10 @@ mod tests {
         fn shared<T: Send + Sync>(_: &T) {}
         let pipeline = Pipeline::new(Config::default_for_tools()).unwrap();
         shared(&pipeline);
-        assert!(pipeline.templates().has(crate::domain::Language::Fr, "step1"));
+        assert!(
+            pipeline
+                .templates()
+                .has(crate::domain::Language::Fr, "step1")
+        );
     }
 }

@@ -7,10 +7,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Due, Pipeline, Plan, Result};
+use super::{Due, Error, Pipeline, Plan, Result};
 use crate::domain::{ClientId, StepAction};
 use crate::engine::{self, Action, Case, Decision, Planned, Policy};
 use crate::store::{ClientRow, Store};
+
+/// Below this many cases, planning stays on the caller's thread.
+const PARALLEL_FROM: usize = 2_000;
 
 /// How long surplus client messages wait when the rate limit is reached.
 const RATE_LIMIT_RETRY: Duration = Duration::minutes(5);
@@ -81,7 +84,8 @@ pub(super) fn still_due(
 }
 
 /// Every case with the engine's decision at `now`: five queries for all
-/// clients, then the engine in memory.
+/// clients, then the engine in memory, spread over the cores when there are
+/// many cases (deciding is pure, and most of a large plan's time).
 pub(super) fn decisions(
     p: &Pipeline,
     store: &Store,
@@ -92,15 +96,29 @@ pub(super) fn decisions(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    Ok(store
-        .load_all_cases()?
-        .into_iter()
-        .map(|case| {
-            let policy = policy(p, &case, rows.get(&case.client));
-            let decision = engine::decide(&case, &policy, now);
-            (case, decision)
-        })
-        .collect())
+    let cases = store.load_all_cases()?;
+    let decide = |case: &Case| engine::decide(case, &policy(p, case, rows.get(&case.client)), now);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let decided: Vec<Decision> = if cases.len() < PARALLEL_FROM || threads < 2 {
+        cases.iter().map(decide).collect()
+    } else {
+        let chunk = cases.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = cases
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(decide).collect::<Vec<_>>()))
+                .collect();
+            let mut all = Vec::with_capacity(cases.len());
+            for worker in workers {
+                let part = worker
+                    .join()
+                    .map_err(|_| Error::Other("the engine panicked while planning".into()))?;
+                all.extend(part);
+            }
+            Ok::<_, Error>(all)
+        })?
+    };
+    Ok(cases.into_iter().zip(decided).collect())
 }
 
 /// Each case with the next action the engine plans for it, if any.
