@@ -430,3 +430,100 @@ fn the_rate_limit_holds_back_surplus_client_messages() {
             .is_some_and(|w| w <= now + Duration::minutes(5))
     );
 }
+
+/// A client reached at `address` with one invoice sent as `message_id`.
+fn client_with_invoice(store: &Store, address: &str, message_id: &str) {
+    use relance::domain::{Currency, InvoiceNumber, Money};
+    use relance::store::{ContactSource, InvoiceSource, NewInvoice, Original};
+    let client = store
+        .upsert_client(&addr(address), "Client", ContactSource::Invoice)
+        .unwrap()
+        .id;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 2, 27).unwrap();
+    store
+        .insert_invoice(&NewInvoice {
+            client,
+            number: InvoiceNumber("F-2026-0042".into()),
+            amount: Money::new(rust_decimal::Decimal::new(120_000, 2), Currency::EUR),
+            issue_date: due - chrono::Days::new(30),
+            due_date: due,
+            source: InvoiceSource::SentFolder,
+            original: Some(Original {
+                message_id: MessageId::new(message_id).unwrap(),
+                subject: "Invoice F-2026-0042".into(),
+                references: Vec::new(),
+                thread_topic: None,
+                thread_index: None,
+                location: None,
+            }),
+            attachments: Vec::new(),
+        })
+        .unwrap();
+}
+
+fn reply_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/replies")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn fixture_replies_are_read_and_a_bounce_marks_the_address() {
+    let p = pipeline(20);
+    let (_dir, store) = store();
+    client_with_invoice(
+        &store,
+        "priya.shah@lumen-analytics.com",
+        "invoice-42@atelier-dupont.fr",
+    );
+    let got = p
+        .ingest(
+            &store,
+            FolderKind::Inbox,
+            at("INBOX", 1),
+            &reply_fixture("en-gmail-plain-paid-payment-sent.eml"),
+            t("2026-03-05T13:00:00Z"),
+        )
+        .unwrap();
+    assert!(
+        matches!(
+            got,
+            Ingested::Reply {
+                class: ReplyClass::Paid,
+                unknown_sender: false,
+                ..
+            }
+        ),
+        "{got:?}"
+    );
+
+    client_with_invoice(
+        &store,
+        "compta@client-disparu.fr",
+        "reminder-42@atelier-dupont.fr",
+    );
+    let got = p
+        .ingest(
+            &store,
+            FolderKind::Inbox,
+            at("INBOX", 2),
+            &reply_fixture("bounce-postfix-dsn-user-unknown.eml"),
+            t("2026-03-10T09:06:00Z"),
+        )
+        .unwrap();
+    let Ingested::Reply {
+        client,
+        class,
+        unknown_sender,
+        ..
+    } = got
+    else {
+        panic!("{got:?}");
+    };
+    assert_eq!(class, ReplyClass::Bounce);
+    assert!(!unknown_sender, "a delivery report is no stranger's claim");
+    assert!(store.contacts(client).unwrap().iter().all(|c| c.bounced));
+}
