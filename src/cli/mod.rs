@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::clock::Clock;
 use crate::config::{self, Config};
 
+mod ledger;
+mod report;
 mod tools;
 
 /// Chases unpaid invoices from your own mailbox.
@@ -187,6 +189,17 @@ fn tool_config(cli: &Cli) -> anyhow::Result<Config> {
     }
 }
 
+/// The configuration, the daemon's database and "now", for a command that
+/// only reads.
+fn reading(cli: &Cli, clock: &Clock) -> anyhow::Result<ledger::Session> {
+    ledger::Session::open(load_config(cli)?, clock.now())
+}
+
+/// Same as [`reading`] for a command that writes (records the first run date).
+fn writing(cli: &Cli, clock: &Clock) -> anyhow::Result<ledger::Session> {
+    ledger::Session::open_for_writing(load_config(cli)?, clock.now())
+}
+
 fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::CheckConfig => {
@@ -195,6 +208,24 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
+        Command::Status(json) => report::status(&reading(cli, clock)?, json.json),
+        Command::Show { invoice, json } => report::show(&reading(cli, clock)?, invoice, json.json),
+        Command::Simulate { from, until, json } => {
+            report::simulate(&reading(cli, clock)?, *from, *until, json.json)
+        }
+        Command::Invoice(cmd) => ledger::invoice(&writing(cli, clock)?, cmd),
+        Command::Import { file } => ledger::import(&writing(cli, clock)?, file),
+        Command::Paid { invoice, amount } => {
+            ledger::paid(&writing(cli, clock)?, invoice, amount.as_deref())
+        }
+        Command::Promise { invoice, date } => {
+            ledger::promise(&writing(cli, clock)?, invoice, *date)
+        }
+        Command::Pause { target } => ledger::pause(&writing(cli, clock)?, target, true),
+        Command::Resume { target } => ledger::pause(&writing(cli, clock)?, target, false),
+        Command::ConfirmNotice { invoice } => {
+            ledger::confirm_notice(&writing(cli, clock)?, invoice)
+        }
         other => {
             let _ = clock;
             anyhow::bail!("command {other:?} is not available in this build")
