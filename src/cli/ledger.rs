@@ -193,11 +193,14 @@ fn add_invoice(s: &Session, a: &NewInvoiceArgs<'_>) -> anyhow::Result<ExitCode> 
         Ok((client, id))
     })?;
     let row = s.store.invoice(id)?;
+    let owner = if row.client_name == a.email.as_str() {
+        a.email.to_string()
+    } else {
+        format!("{} <{}>", row.client_name, a.email)
+    };
     println!(
-        "added invoice {} for {} <{}>: {}, issued {}, due {}",
+        "added invoice {} for {owner}: {}, issued {}, due {}",
         row.number,
-        row.client_name,
-        a.email,
         s.money(row.amount),
         row.issue_date,
         row.due_date

@@ -45,6 +45,8 @@ pub enum Command {
     Status(JsonFlag),
     /// One invoice, its thread and its full audit log.
     Show {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
         invoice: String,
         #[command(flatten)]
         json: JsonFlag,
@@ -53,25 +55,55 @@ pub enum Command {
     #[command(subcommand)]
     Invoice(InvoiceCommand),
     /// Import invoices from a CSV file (number,client_email,client_name,amount,currency,issue_date,due_date).
+    ///
+    /// The header line is required and names the columns, in any order;
+    /// client_name, currency and due_date may be left out or empty (the
+    /// address, detect.default-currency, issue date + payment terms).
+    /// Comma or semicolon separated; dates YYYY-MM-DD or DD/MM/YYYY; amounts
+    /// 1250.00 or "1 250,00". Every bad line is reported and nothing is
+    /// imported unless all lines are good; importing a file again skips the
+    /// invoices already recorded.
     Import { file: PathBuf },
     /// Record that an invoice was paid (in full, or `--amount` for part of it).
     Paid {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
         invoice: String,
+        /// The amount received (1250.00 or "1 250,00"), for a partial payment.
         #[arg(long)]
         amount: Option<String>,
     },
     /// Record a payment promise: the ladder waits until DATE plus the grace delay.
-    Promise { invoice: String, date: NaiveDate },
+    Promise {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
+        invoice: String,
+        /// The promised date, YYYY-MM-DD.
+        date: NaiveDate,
+    },
     /// Pause reminders for a client (email, domain or name) or an invoice.
-    Pause { target: String },
+    Pause {
+        /// An invoice number (or CLIENT_EMAIL:NUMBER), a client's email
+        /// address, its domain (client.fr or @client.fr) or its name.
+        target: String,
+    },
     /// Resume reminders for a client or an invoice.
-    Resume { target: String },
+    Resume {
+        /// As for `pause`: invoice, client email, domain or name.
+        target: String,
+    },
     /// Allow the formal notice (step 5) for this invoice's client.
-    ConfirmNotice { invoice: String },
+    ConfirmNotice {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
+        invoice: String,
+    },
     /// The plan the engine would follow from the current state.
     Simulate {
+        /// First day of the plan (local); default: now.
         #[arg(long)]
         from: Option<NaiveDate>,
+        /// Last day of the plan (local, inclusive); default: 60 days after the start.
         #[arg(long)]
         until: Option<NaiveDate>,
         #[command(flatten)]

@@ -129,3 +129,33 @@ impl Env {
         self.ok(now, &["import", csv.to_str().unwrap()])
     }
 }
+
+/// Wednesday 4 March 2026, 10:00 in Paris: inside the sending window.
+pub const NOW: &str = "2026-03-04T10:00:00+01:00";
+
+pub const TWO_CLIENTS: &str = "F-1,compta@client-a.fr,Client A,1250.00,EUR,2026-01-31,2026-03-02\n\
+                           F-2,compta@client-a.fr,Client A,\"1 250,00\",EUR,2026-01-21,2026-02-20\n\
+                           F-9,b@client-b.fr,Client B,80,eur,2026-03-01,\n";
+
+/// Every invoice's (number, state), sorted.
+pub fn states(env: &Env, now: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = env
+        .status(now)
+        .iter()
+        .map(|v| {
+            (
+                v["number"].as_str().unwrap().to_string(),
+                v["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Owned pairs, to compare with [`states`].
+pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}

@@ -4,10 +4,15 @@
 
 /// Renders `rows` under `headers`, two spaces between columns; a column
 /// marked in `right` is right-aligned (amounts, counts). Trailing spaces are
-/// trimmed so the output diffs cleanly.
+/// trimmed so the output diffs cleanly; line breaks inside a cell (an
+/// evidence span, a reason) become spaces so each row stays one line.
 pub(super) fn render(headers: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| c.replace(['\r', '\n'], " ")).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             let w = cell.chars().count();
             match widths.get_mut(i) {
@@ -19,7 +24,7 @@ pub(super) fn render(headers: &[&str], right: &[bool], rows: &[Vec<String>]) -> 
     let mut out = String::new();
     let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     line(&mut out, &header, &widths, right);
-    for row in rows {
+    for row in &rows {
         line(&mut out, row, &widths, right);
     }
     out
@@ -73,5 +78,7 @@ mod tests {
         let rows = vec![vec!["a".to_string(), String::new(), "x".to_string()]];
         let text = render(&["LONG", "B"], &[], &rows);
         assert_eq!(text, format!("LONG  B\na{}x\n", " ".repeat(8)));
+        let rows = vec![vec!["nous réglerons\r\nle 15".to_string()]];
+        assert_eq!(render(&["E"], &[], &rows), "E\nnous réglerons  le 15\n");
     }
 }

@@ -158,11 +158,9 @@ fn section(title: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
     if rows.is_empty() {
         return format!("\n{title}: none\n");
     }
-    format!(
-        "\n{title} ({})\n{}",
-        rows.len(),
-        table::render(headers, &[], rows)
-    )
+    let table = table::render(headers, &[], rows);
+    let indented: String = table.lines().map(|l| format!("  {l}\n")).collect();
+    format!("\n{title} ({})\n{indented}", rows.len())
 }
 
 /// The whole readable report.
