@@ -78,14 +78,25 @@ impl Session {
         Ok(())
     }
 
-    /// Records `c`, then prints `headline` and how the invoices moved.
-    fn apply(&self, c: &Change<'_>, headline: &str) -> anyhow::Result<ExitCode> {
+    /// Records `c` with `effect`, then prints `headline` and how the
+    /// invoices moved.
+    fn apply_with(
+        &self,
+        c: &Change<'_>,
+        effect: impl FnOnce(&Store) -> crate::store::Result<()>,
+        headline: &str,
+    ) -> anyhow::Result<ExitCode> {
         let before = self.standing(c.client)?;
-        self.record(c, |_| Ok(()))?;
+        self.record(c, effect)?;
         let after = self.standing(c.client)?;
         println!("{headline}");
         self.print_changes(&before, &after, &c.invoices);
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// Records `c` alone (an engine event), then prints what moved.
+    fn apply(&self, c: &Change<'_>, headline: &str) -> anyhow::Result<ExitCode> {
+        self.apply_with(c, |_| Ok(()), headline)
     }
 }
 
@@ -209,9 +220,8 @@ fn add_invoice(s: &Session, a: &NewInvoiceArgs<'_>) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// An invoice that can still be paid or promised.
-fn open_invoice(s: &Session, arg: &str) -> anyhow::Result<InvoiceRow> {
-    let inv = resolve_invoice(&s.store, arg)?;
+/// `inv` if it can still be paid or promised.
+fn still_open(inv: InvoiceRow) -> anyhow::Result<InvoiceRow> {
     match inv.status {
         InvoiceStatus::Open => Ok(inv),
         other => Err(anyhow!(
@@ -220,6 +230,29 @@ fn open_invoice(s: &Session, arg: &str) -> anyhow::Result<InvoiceRow> {
             inv.client_name
         )),
     }
+}
+
+/// What `paid` records: `--amount`, or the whole balance.
+fn payment(
+    s: &Session,
+    inv: &InvoiceRow,
+    arg: &str,
+    amount: Option<&str>,
+) -> anyhow::Result<Decimal> {
+    let balance = inv.balance().max(Decimal::ZERO);
+    let Some(raw) = amount else {
+        return Ok(balance);
+    };
+    let payment = parse_amount(raw).map_err(anyhow::Error::msg)?;
+    if payment > balance {
+        bail!(
+            "{} is more than the {} still due on {}; record the full payment with `relance paid {arg}`",
+            s.money(Money::new(payment, inv.amount.currency)),
+            s.money(Money::new(balance, inv.amount.currency)),
+            inv.number
+        );
+    }
+    Ok(payment)
 }
 
 /// `relance paid INVOICE [--amount X]`.
@@ -232,22 +265,9 @@ pub(super) fn paid(s: &Session, arg: &str, amount: Option<&str>) -> anyhow::Resu
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let inv = open_invoice(s, arg)?;
-    let balance = inv.balance().max(Decimal::ZERO);
-    let payment = match amount {
-        Some(raw) => parse_amount(raw).map_err(anyhow::Error::msg)?,
-        None => balance,
-    };
-    if payment > balance {
-        bail!(
-            "{} is more than the {} still due on {}; record the full payment with `relance paid {arg}`",
-            s.money(Money::new(payment, inv.amount.currency)),
-            s.money(Money::new(balance, inv.amount.currency)),
-            inv.number
-        );
-    }
-    let before = s.standing(inv.client)?;
-    let full = payment == balance;
+    let inv = still_open(inv)?;
+    let payment = payment(s, &inv, arg, amount)?;
+    let full = payment >= inv.balance();
     let money = s.money(Money::new(payment, inv.amount.currency));
     let mut args = vec![arg];
     if let Some(raw) = amount {
@@ -265,23 +285,20 @@ pub(super) fn paid(s: &Session, arg: &str, amount: Option<&str>) -> anyhow::Resu
             format!("partial payment of {money} on invoice {}", inv.number)
         },
     };
-    s.record(&change, |st| {
+    let effect = |st: &Store| {
         if payment > Decimal::ZERO {
-            st.record_payment(inv.id, payment)?;
+            st.record_payment(inv.id, payment).map(|_| ())
         } else {
-            // Partial payments already covered it: only the status is left.
-            st.set_invoice_status(inv.id, InvoiceStatus::Paid)?;
+            // Earlier partial payments covered it: only the status is left.
+            st.set_invoice_status(inv.id, InvoiceStatus::Paid)
         }
-        Ok(())
-    })?;
-    println!("recorded: {}", change.decision);
-    s.print_changes(&before, &s.standing(inv.client)?, &change.invoices);
-    Ok(ExitCode::SUCCESS)
+    };
+    s.apply_with(&change, effect, &format!("recorded: {}", change.decision))
 }
 
 /// `relance promise INVOICE DATE`.
 pub(super) fn promise(s: &Session, arg: &str, date: NaiveDate) -> anyhow::Result<ExitCode> {
-    let inv = open_invoice(s, arg)?;
+    let inv = still_open(resolve_invoice(&s.store, arg)?)?;
     if date < s.today() {
         eprintln!("relance: warning: {date} is already past; the reminders resume at once");
     }

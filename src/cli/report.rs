@@ -23,7 +23,7 @@ use crate::domain::{
     CaseState, Currency, EmailAddress, InvoiceId, InvoiceNumber, InvoiceStatus, Money, StepAction,
     StepNo,
 };
-use crate::engine::{self, Action, Case, Decision, PlannedAction};
+use crate::engine::{self, Action, Case, CaseInvoice, Decision, InvoiceView, PlannedAction};
 
 pub(super) use show::show;
 pub(super) use simulate::simulate;
@@ -109,56 +109,72 @@ pub(super) fn rows_for(
     now: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<StatusRow> {
-    let today = now.with_timezone(&tz).date_naive();
     let email = case
         .contacts
         .iter()
         .find(|c| !c.billing)
         .or(case.contacts.first())
         .map(|c| c.address.clone());
-    let views: HashMap<InvoiceId, _> = decision.invoices.iter().map(|v| (v.invoice, v)).collect();
-    let upcoming: Vec<(&Action, DateTime<Utc>)> = decision
-        .actions
+    let facts = CaseFacts {
+        today: now.with_timezone(&tz).date_naive(),
+        tz,
+        email,
+        views: decision.invoices.iter().map(|v| (v.invoice, v)).collect(),
+        upcoming: decision
+            .actions
+            .iter()
+            .map(|a| (a, now))
+            .chain(decision.next.iter().map(|p| (&p.action, p.at)))
+            .collect(),
+    };
+    case.invoices
         .iter()
-        .map(|a| (a, now))
-        .chain(decision.next.iter().map(|p| (&p.action, p.at)))
-        .collect();
-    let mut rows = Vec::with_capacity(case.invoices.len());
-    for inv in &case.invoices {
-        let view = views.get(&inv.id);
-        let next = upcoming
+        .map(|inv| facts.row(&case.client_name, inv))
+        .collect()
+}
+
+/// What the rows of one case share.
+struct CaseFacts<'a> {
+    today: NaiveDate,
+    tz: Tz,
+    email: Option<EmailAddress>,
+    views: HashMap<InvoiceId, &'a InvoiceView>,
+    /// Actions due now, then the next planned one, with their instants.
+    upcoming: Vec<(&'a Action, DateTime<Utc>)>,
+}
+
+impl CaseFacts<'_> {
+    fn row(&self, client: &str, inv: &CaseInvoice) -> StatusRow {
+        let view = self.views.get(&inv.id);
+        let next = self
+            .upcoming
             .iter()
             .find(|(a, _)| action_invoices(a).contains(&inv.id));
         let amount_due = match inv.status {
             InvoiceStatus::Open => (inv.amount.amount - inv.paid).max(Decimal::ZERO),
             InvoiceStatus::Paid | InvoiceStatus::Cancelled => Decimal::ZERO,
         };
-        let late = (today - inv.due_date).num_days();
-        rows.push(StatusRow {
+        let late = (self.today - inv.due_date).num_days().max(0);
+        StatusRow {
             id: inv.id,
             number: inv.number.clone(),
-            client: case.client_name.clone(),
-            client_email: email.clone(),
+            client: client.to_string(),
+            client_email: self.email.clone(),
             amount_due,
             currency: inv.amount.currency,
             due_date: inv.due_date,
             state: view.map_or(CaseState::Scheduled, |v| v.state),
             step: view.map_or(StepNo::NONE, |v| v.step),
             next_action: next.map(|(a, _)| action_kind(a)),
-            next_action_at: next.map(|(_, at)| rfc3339(*at, tz)),
+            next_action_at: next.map(|(_, at)| rfc3339(*at, self.tz)),
             next_at: next.map(|(_, at)| *at),
             issue_date: inv.issue_date,
             amount: inv.amount.amount,
             paid: inv.paid,
             status: inv.status,
-            days_late: if amount_due > Decimal::ZERO {
-                late.max(0)
-            } else {
-                0
-            },
-        });
+            days_late: if amount_due > Decimal::ZERO { late } else { 0 },
+        }
     }
-    rows
 }
 
 /// Every invoice of the database, by due date, client and number.

@@ -10,6 +10,7 @@ mod text;
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
+use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::{StatusRow, rfc3339};
@@ -97,63 +98,95 @@ fn purpose(p: &Purpose) -> String {
     }
 }
 
-fn to_json(s: &Session, x: &Shown) -> Value {
-    let tz = s.tz();
+fn invoice_json(x: &Shown) -> Value {
     let inv = &x.invoice;
     let st = x.standing.as_ref();
+    let cents = |d| super::with_cents(d).to_string();
     json!({
-        "invoice": {
-            "number": inv.number,
-            "client": inv.client_name,
-            "contacts": x.contacts.iter().map(|c| json!({
-                "address": c.address, "billing": c.billing, "bounced": c.bounced,
-            })).collect::<Vec<_>>(),
-            "amount": super::with_cents(inv.amount.amount).to_string(),
-            "paid": super::with_cents(inv.paid).to_string(),
-            "amount_due": st.map(|r| super::with_cents(r.amount_due).to_string()),
-            "currency": inv.amount.currency,
-            "issue_date": inv.issue_date,
-            "due_date": inv.due_date,
-            "days_late": st.map_or(0, |r| r.days_late),
-            "status": inv.status,
-            "paused": inv.paused,
-            "source": inv.source.as_str(),
-            "subject": inv.original.as_ref().map(|o| &o.subject),
-            "message_id": inv.original.as_ref().map(|o| o.message_id.as_str()),
-            "state": st.map(|r| r.state),
-            "step": st.map_or(StepNo::NONE, |r| r.step),
-            "next_action": st.and_then(|r| r.next_action),
-            "next_action_at": st.and_then(|r| r.next_action_at.clone()),
-        },
-        "thread": x.thread.iter().map(|(m, c)| json!({
-            "message_id": m.message_id.as_ref().map(|id| id.as_str()),
-            "date": m.date.map(|d| rfc3339(d, tz)),
-            "direction": m.direction.as_str(),
-            "from": m.from,
-            "subject": m.subject,
-            "class": c.as_ref().map(|c| c.class),
-            "class_date": c.as_ref().and_then(|c| c.date),
-            "amount": c.as_ref().and_then(|c| c.amount).map(|a| a.to_string()),
-            "evidence": c.as_ref().map(|c| &c.evidence),
+        "number": inv.number,
+        "client": inv.client_name,
+        "contacts": x.contacts.iter().map(|c| json!({
+            "address": c.address, "billing": c.billing, "bounced": c.bounced,
         })).collect::<Vec<_>>(),
-        "outbox": x.outbox.iter().map(|o| json!({
-            "id": o.id,
-            "purpose": purpose(&o.purpose),
-            "recipients": o.recipients,
-            "message_id": o.message_id.as_str(),
-            "state": o.state.as_str(),
-            "attempts": o.attempts,
-            "last_error": o.last_error,
-            "created_at": rfc3339(o.created_at, tz),
-            "sent_at": o.sent_at.map(|t| rfc3339(t, tz)),
-        })).collect::<Vec<_>>(),
-        "audit": x.audit.iter().map(|a| json!({
-            "at": rfc3339(a.at, tz),
-            "scope": if a.invoice.is_some() { "invoice" } else { "client" },
-            "decision": a.decision,
-            "reason": a.reason,
-            "actor": a.actor.as_str(),
-        })).collect::<Vec<_>>(),
+        "amount": cents(inv.amount.amount),
+        "paid": cents(inv.paid),
+        "amount_due": st.map(|r| cents(r.amount_due)),
+        "currency": inv.amount.currency,
+        "issue_date": inv.issue_date,
+        "due_date": inv.due_date,
+        "days_late": st.map_or(0, |r| r.days_late),
+        "status": inv.status,
+        "paused": inv.paused,
+        "source": inv.source.as_str(),
+        "subject": inv.original.as_ref().map(|o| &o.subject),
+        "message_id": inv.original.as_ref().map(|o| o.message_id.as_str()),
+        "state": st.map(|r| r.state),
+        "step": st.map_or(StepNo::NONE, |r| r.step),
+        "next_action": st.and_then(|r| r.next_action),
+        "next_action_at": st.and_then(|r| r.next_action_at.clone()),
+    })
+}
+
+fn thread_json(x: &Shown, tz: Tz) -> Vec<Value> {
+    x.thread
+        .iter()
+        .map(|(m, c)| {
+            json!({
+                "message_id": m.message_id.as_ref().map(|id| id.as_str()),
+                "date": m.date.map(|d| rfc3339(d, tz)),
+                "direction": m.direction.as_str(),
+                "from": m.from,
+                "subject": m.subject,
+                "class": c.as_ref().map(|c| c.class),
+                "class_date": c.as_ref().and_then(|c| c.date),
+                "amount": c.as_ref().and_then(|c| c.amount).map(|a| a.to_string()),
+                "evidence": c.as_ref().map(|c| &c.evidence),
+            })
+        })
+        .collect()
+}
+
+fn outbox_json(x: &Shown, tz: Tz) -> Vec<Value> {
+    x.outbox
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id,
+                "purpose": purpose(&o.purpose),
+                "recipients": o.recipients,
+                "message_id": o.message_id.as_str(),
+                "state": o.state.as_str(),
+                "attempts": o.attempts,
+                "last_error": o.last_error,
+                "created_at": rfc3339(o.created_at, tz),
+                "sent_at": o.sent_at.map(|t| rfc3339(t, tz)),
+            })
+        })
+        .collect()
+}
+
+fn audit_json(x: &Shown, tz: Tz) -> Vec<Value> {
+    x.audit
+        .iter()
+        .map(|a| {
+            json!({
+                "at": rfc3339(a.at, tz),
+                "scope": if a.invoice.is_some() { "invoice" } else { "client" },
+                "decision": a.decision,
+                "reason": a.reason,
+                "actor": a.actor.as_str(),
+            })
+        })
+        .collect()
+}
+
+fn to_json(s: &Session, x: &Shown) -> Value {
+    let tz = s.tz();
+    json!({
+        "invoice": invoice_json(x),
+        "thread": thread_json(x, tz),
+        "outbox": outbox_json(x, tz),
+        "audit": audit_json(x, tz),
     })
 }
 

@@ -7,20 +7,16 @@ use super::{Shown, purpose};
 use crate::cli::ledger::Session;
 use crate::domain::Money;
 
-fn header(s: &Session, x: &Shown) -> String {
-    let inv = &x.invoice;
-    let cur = inv.amount.currency;
-    let contacts: Vec<String> = x
+/// "a@a.fr, billing@a.fr (billing)".
+fn contacts(x: &Shown) -> String {
+    let listed: Vec<String> = x
         .contacts
         .iter()
         .map(|c| {
-            let mut tags = Vec::new();
-            if c.billing {
-                tags.push("billing");
-            }
-            if c.bounced {
-                tags.push("bounced");
-            }
+            let tags: Vec<&str> = [(c.billing, "billing"), (c.bounced, "bounced")]
+                .iter()
+                .filter_map(|(on, tag)| on.then_some(*tag))
+                .collect();
             if tags.is_empty() {
                 c.address.to_string()
             } else {
@@ -28,9 +24,15 @@ fn header(s: &Session, x: &Shown) -> String {
             }
         })
         .collect();
+    listed.join(", ")
+}
+
+fn header(s: &Session, x: &Shown) -> String {
+    let inv = &x.invoice;
+    let cur = inv.amount.currency;
     let mut out = format!("Invoice {} of {}\n", inv.number, inv.client_name);
     let mut field = |name: &str, value: String| out.push_str(&format!("  {name:<9} {value}\n"));
-    field("Contacts:", contacts.join(", "));
+    field("Contacts:", contacts(x));
     let due = x.standing.as_ref().map_or(inv.balance(), |r| r.amount_due);
     field(
         "Amount:",
