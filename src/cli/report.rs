@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -23,7 +23,9 @@ use crate::domain::{
     CaseState, Currency, EmailAddress, InvoiceId, InvoiceNumber, InvoiceStatus, Money, StepAction,
     StepNo,
 };
-use crate::engine::{self, Action, Case, CaseInvoice, Decision, InvoiceView, PlannedAction};
+use crate::engine::{
+    self, Action, Case, CaseInvoice, Decision, InvoiceView, PlannedAction, Policy,
+};
 
 pub(super) use show::show;
 pub(super) use simulate::simulate;
@@ -177,14 +179,69 @@ impl CaseFacts<'_> {
     }
 }
 
+/// How far past the last due date (or today) the plan looks for the first
+/// action that will cover an invoice: the whole default ladder fits.
+const PLAN_AHEAD_DAYS: u64 = 90;
+
+/// The status rows of one case under its policy at `now`.
+pub(super) fn case_rows(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Vec<StatusRow> {
+    let decision = engine::decide(case, policy, now);
+    let mut rows = rows_for(case, &decision, now, tz);
+    plan_ahead(case, policy, now, tz, &mut rows);
+    rows
+}
+
+/// The engine plans one action ahead per client. An invoice still due that
+/// this action does not cover (not overdue yet, or held by a promise) gets
+/// the first later action that will, nothing else happening: the plan of
+/// `simulate`, run only for the cases that need it.
+fn plan_ahead(case: &Case, policy: &Policy, now: DateTime<Utc>, tz: Tz, rows: &mut [StatusRow]) {
+    let waiting = |r: &StatusRow| {
+        r.next_action.is_none()
+            && r.amount_due > Decimal::ZERO
+            && matches!(
+                r.state,
+                CaseState::Scheduled | CaseState::Promised | CaseState::PaidUnconfirmed
+            )
+    };
+    let today = now.with_timezone(&tz).date_naive();
+    let Some(last) = rows
+        .iter()
+        .filter(|r| waiting(r))
+        .map(|r| r.due_date.max(today))
+        .max()
+    else {
+        return;
+    };
+    let horizon = last
+        .checked_add_days(Days::new(PLAN_AHEAD_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let until = policy.window.instant(horizon, NaiveTime::MIN);
+    let plan = engine::simulate(case, policy, now, until);
+    for row in rows.iter_mut().filter(|r| waiting(r)) {
+        if let Some(p) = plan
+            .iter()
+            .find(|p| action_invoices(&p.detail).contains(&row.id))
+        {
+            row.next_action = Some(p.action);
+            row.next_action_at = Some(rfc3339(p.at, tz));
+            row.next_at = Some(p.at);
+        }
+    }
+}
+
 /// Every invoice of the database, by due date, client and number.
 fn all_rows(s: &Session) -> anyhow::Result<Vec<StatusRow>> {
     let tz = s.tz();
     let mut rows = Vec::new();
     for case in s.store.load_all_cases()? {
         let policy = s.config.policy_for_case(&case);
-        let decision = engine::decide(&case, &policy, s.now);
-        rows.extend(rows_for(&case, &decision, s.now, tz));
+        rows.extend(case_rows(&case, &policy, s.now, tz));
     }
     rows.sort_by(|a, b| {
         (a.due_date, &a.client, &a.number).cmp(&(b.due_date, &b.client, &b.number))

@@ -12,7 +12,6 @@ use chrono_tz::Tz;
 use crate::cli::report::{self, StatusRow};
 use crate::config::Config;
 use crate::domain::{ClientId, InvoiceId, Money};
-use crate::engine;
 use crate::store::{Actor, NewAudit, NewCommand, Store};
 
 /// A command's view of the world.
@@ -90,8 +89,7 @@ impl Session {
     pub fn standing(&self, client: ClientId) -> anyhow::Result<Vec<StatusRow>> {
         let case = self.store.load_case(client)?;
         let policy = self.config.policy_for_case(&case);
-        let decision = engine::decide(&case, &policy, self.now);
-        Ok(report::rows_for(&case, &decision, self.now, self.tz()))
+        Ok(report::case_rows(&case, &policy, self.now, self.tz()))
     }
 
     /// Prints how the invoices in `concerned` (every one still due when

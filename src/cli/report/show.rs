@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::{StatusRow, rfc3339};
 use crate::cli::ledger::{Session, emit, resolve_invoice};
 use crate::domain::{OutboxId, StepNo};
-use crate::engine::{self, SentKind};
+use crate::engine::SentKind;
 use crate::store::{AuditRow, InvoiceRow, MessageRow, NewClassification, OutboxRow, Purpose};
 use text::text;
 
@@ -33,8 +33,8 @@ struct Shown {
 fn gather(s: &Session, arg: &str) -> anyhow::Result<Shown> {
     let invoice = resolve_invoice(&s.store, arg)?;
     let case = s.store.load_case(invoice.client)?;
-    let decision = engine::decide(&case, &s.config.policy_for_case(&case), s.now);
-    let standing = super::rows_for(&case, &decision, s.now, s.tz())
+    let policy = s.config.policy_for_case(&case);
+    let standing = super::case_rows(&case, &policy, s.now, s.tz())
         .into_iter()
         .find(|r| r.id == invoice.id);
     let mut thread = Vec::new();

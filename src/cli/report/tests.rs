@@ -116,3 +116,29 @@ fn totals_per_currency_with_the_overdue_part() {
     );
     assert_eq!(totals(&[], Language::Fr), ["Total due: nothing"]);
 }
+
+#[test]
+fn an_invoice_not_yet_overdue_gets_the_first_action_that_will_cover_it() {
+    let now = t("2026-03-04T09:00:00Z");
+    let mut case = case();
+    case.invoices.push(invoice(
+        3,
+        "F-2",
+        "2026-03-12",
+        Decimal::ZERO,
+        InvoiceStatus::Open,
+    ));
+    let policy = Policy::default_fr();
+    let decision = engine::decide(&case, &policy, now);
+    let plain = rows_for(&case, &decision, now, chrono_tz::Europe::Paris);
+    assert_eq!(plain[2].next_action, None);
+    // Step 2 (12 March) is before F-2 is overdue; step 3, a call task 15
+    // days after F-1's due date, is the first to list it.
+    let rows = case_rows(&case, &policy, now, chrono_tz::Europe::Paris);
+    assert_eq!(rows[0].next_action, Some(PlannedAction::Email));
+    assert_eq!(rows[2].next_action, Some(PlannedAction::CallTask));
+    assert_eq!(
+        rows[2].next_action_at.as_deref(),
+        Some("2026-03-17T09:00:00+01:00")
+    );
+}
