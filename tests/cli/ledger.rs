@@ -225,3 +225,22 @@ fn pause_and_resume_by_domain_name_address_and_invoice() {
         "{err}"
     );
 }
+
+#[test]
+fn the_first_write_records_the_first_run_date() {
+    let env = Env::new();
+    let db = env.dir.path().join("state/relance.db");
+    let first_run = || {
+        relance::store::Store::open(&db)
+            .unwrap()
+            .first_run_date()
+            .unwrap()
+    };
+    env.ok(NOW, &["status", "--json"]);
+    assert_eq!(first_run(), None);
+    // 23:30 UTC is already the next day in Paris.
+    env.import("2026-03-04T23:30:00Z", TWO_CLIENTS);
+    assert_eq!(first_run(), "2026-03-05".parse().ok());
+    env.ok("2026-04-01T10:00:00+02:00", &["pause", "F-1"]);
+    assert_eq!(first_run(), "2026-03-05".parse().ok());
+}
