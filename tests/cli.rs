@@ -2,13 +2,15 @@
 //! configuration and database, and a fixed `--now`. `ledger` covers import
 //! (good and bad files), `invoice add` and the commands that change a case;
 //! `report` the `status --json` contract, `show` and `simulate --json`
-//! around French holidays; here, the exit codes for a bad configuration (78)
-//! and bad usage (2).
+//! around French holidays; `show` an invoice with a thread and an outbox;
+//! here, the exit codes for a bad configuration (78) and bad usage (2).
 
 #[path = "cli/ledger.rs"]
 mod ledger;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/show.rs"]
+mod show;
 #[path = "cli/support.rs"]
 mod support;
 

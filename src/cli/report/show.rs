@@ -38,6 +38,7 @@ fn gather(s: &Session, arg: &str) -> anyhow::Result<Shown> {
         .into_iter()
         .find(|r| r.id == invoice.id);
     let mut thread = Vec::new();
+    let mut outbox_ids = BTreeSet::new();
     for mid in s.store.thread_message_ids(invoice.id)? {
         if let Some(row) = s.store.find_message(&mid)?
             && let Some(message) = s.store.message(row)?
@@ -45,29 +46,46 @@ fn gather(s: &Session, arg: &str) -> anyhow::Result<Shown> {
             let class = s.store.classification(row)?.map(|(_, c)| c);
             thread.push((message, class));
         }
+        outbox_ids.extend(s.store.find_outbox(&mid)?);
     }
     thread.sort_by_key(|(m, _)| m.date);
-    let client_audit = s.store.audit_for_client(invoice.client)?;
-    let ids: BTreeSet<OutboxId> = client_audit.iter().filter_map(|a| a.outbox).collect();
-    let audit: Vec<AuditRow> = client_audit
-        .into_iter()
-        .filter(|a| a.invoice.is_none() || a.invoice == Some(invoice.id))
-        .collect();
-    let mut outbox = Vec::new();
-    for id in ids {
-        let entry = s.store.outbox_entry(id)?;
-        if entry.invoices.contains(&invoice.id) {
-            outbox.push(entry);
+    let mut audit = s.store.audit_for_client(invoice.client)?;
+    audit.retain(|a| a.invoice.is_none() || a.invoice == Some(invoice.id));
+    // Rows about this invoice filed under no client, should there be any.
+    for row in s.store.audit_for_invoice(invoice.id)? {
+        if !audit.iter().any(|a| a.id == row.id) {
+            audit.push(row);
         }
     }
+    audit.sort_by_key(|a| (a.at, a.id));
     Ok(Shown {
-        contacts: case.contacts.clone(),
+        outbox: outbox(s, &invoice, &audit, outbox_ids)?,
+        contacts: case.contacts,
         invoice,
         standing,
         thread,
-        outbox,
         audit,
     })
+}
+
+/// The outbox entries listing `invoice`: every entry has an audit row
+/// naming it (intent before effect), and the sent steps are in the thread.
+fn outbox(
+    s: &Session,
+    invoice: &InvoiceRow,
+    audit: &[AuditRow],
+    mut ids: BTreeSet<OutboxId>,
+) -> anyhow::Result<Vec<OutboxRow>> {
+    ids.extend(audit.iter().filter_map(|a| a.outbox));
+    let mut entries = Vec::new();
+    for id in ids {
+        let entry = s.store.outbox_entry(id)?;
+        if entry.invoices.contains(&invoice.id) {
+            entries.push(entry);
+        }
+    }
+    entries.sort_by_key(|e| (e.sent_at.unwrap_or(e.created_at), e.id));
+    Ok(entries)
 }
 
 /// What an outbox entry was for, in words.
