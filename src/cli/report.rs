@@ -181,7 +181,7 @@ impl CaseFacts<'_> {
 
 /// How far past the last due date (or today) the plan looks for the first
 /// action that will cover an invoice: the whole default ladder fits.
-const PLAN_AHEAD_DAYS: u64 = 90;
+const PLAN_AHEAD_DAYS: u64 = 60;
 
 /// The status rows of one case under its policy at `now`.
 pub(super) fn case_rows(
@@ -235,14 +235,32 @@ fn plan_ahead(case: &Case, policy: &Policy, now: DateTime<Utc>, tz: Tz, rows: &m
     }
 }
 
-/// Every invoice of the database, by due date, client and number.
+/// Every invoice of the database, by due date, client and number. The
+/// engine is pure and cases are independent, so they are decided on every
+/// core: `status` must stay quick on a hundred thousand invoices.
 fn all_rows(s: &Session) -> anyhow::Result<Vec<StatusRow>> {
-    let tz = s.tz();
-    let mut rows = Vec::new();
-    for case in s.store.load_all_cases()? {
-        let policy = s.config.policy_for_case(&case);
-        rows.extend(case_rows(&case, &policy, s.now, tz));
-    }
+    let cases = s.store.load_all_cases()?;
+    let (config, now, tz) = (&s.config, s.now, s.tz());
+    let rows_of = |part: &[Case]| -> Vec<StatusRow> {
+        part.iter()
+            .flat_map(|case| case_rows(case, &config.policy_for_case(case), now, tz))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = cases.len().div_ceil(threads).max(1);
+    let mut rows: Vec<StatusRow> = std::thread::scope(|scope| {
+        let workers: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || rows_of(part)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     rows.sort_by(|a, b| {
         (a.due_date, &a.client, &a.number).cmp(&(b.due_date, &b.client, &b.number))
     });
