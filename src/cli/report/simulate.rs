@@ -41,15 +41,12 @@ fn plan(
         .map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, |d| {
             window.instant(d, NaiveTime::MIN)
         });
-    let mut steps = Vec::new();
-    for case in s.store.load_all_cases()? {
-        let policy = s.config.policy_for_case(&case);
-        steps.extend(
-            engine::simulate(&case, &policy, start, end)
-                .into_iter()
-                .filter(|p| p.at < end),
-        );
-    }
+    let config = &s.config;
+    let mut steps = super::per_case(&s.store.load_all_cases()?, |case| {
+        let mut plan = engine::simulate(case, &config.policy_for_case(case), start, end);
+        plan.retain(|p| p.at < end);
+        plan
+    });
     // A stable sort keeps each client's actions in the engine's order.
     steps.sort_by(|a, b| (a.date, &a.client).cmp(&(b.date, &b.client)));
     Ok(steps)

@@ -142,3 +142,17 @@ fn an_invoice_not_yet_overdue_gets_the_first_action_that_will_cover_it() {
         Some("2026-03-17T09:00:00+01:00")
     );
 }
+
+#[test]
+fn per_case_keeps_the_case_order_whatever_the_threads() {
+    let cases: Vec<Case> = (1..=37)
+        .map(|i| Case {
+            client: ClientId(i),
+            ..case()
+        })
+        .collect();
+    let ids = per_case(&cases, |c| vec![c.client.0, -c.client.0]);
+    let want: Vec<i64> = (1..=37).flat_map(|i| [i, -i]).collect();
+    assert_eq!(ids, want);
+    assert!(per_case(&[], |c: &Case| vec![c.client]).is_empty());
+}
