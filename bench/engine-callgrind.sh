@@ -25,6 +25,6 @@ for line in sys.stdin:
 RELANCE_BENCH_DB="$db" RELANCE_BENCH_ONESHOT=build "$bin"
 RELANCE_BENCH_DB="$db" RELANCE_BENCH_ONESHOT=measure \
     valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" 2>"$data/engine.callgrind.log"
-callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
-    grep -E 'measured_(table_scan|reference|load|decide)|Ir +file:function|PROGRAM TOTALS' |
+callgrind_annotate --inclusive=yes --auto=no "$out" 2>/dev/null |
+    grep -E 'engine::measured_(table_scan|reference|load|decide) |PROGRAM TOTALS' |
     sed 's/ \[.*//'

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode};
 use rusqlite::{Connection, OpenFlags};
 
+use relance::config::Config;
 use relance::engine::{self, Case, Policy};
+use relance::pipeline::Pipeline;
 use relance::store::Store;
 
 /// The queries `Store::load_all_cases` runs, reduced to reading every row
@@ -106,6 +108,17 @@ fn measured_planning_pass(store: &Store, policy: &Policy) -> usize {
     measured_decide(&measured_load(store), policy)
 }
 
+/// What the daemon runs: `Pipeline::plan` (client flags, per-client
+/// policies, rate limit; decides on every core).
+#[inline(never)]
+fn measured_pipeline_plan(pipeline: &Pipeline, store: &Store) -> usize {
+    pipeline
+        .plan(store, world::now())
+        .expect("pipeline plan")
+        .due
+        .len()
+}
+
 /// Opened as the store opens its own (no per-call mutex), read-only.
 fn read_only(path: &Path) -> Connection {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -174,6 +187,10 @@ fn criterion_benches(c: &mut Criterion, path: &Path) {
     });
     group.bench_function("planning_pass", |b| {
         b.iter(|| black_box(measured_planning_pass(&store, &policy)))
+    });
+    let pipeline = Pipeline::new(Config::default_for_tools()).expect("pipeline");
+    group.bench_function("pipeline_plan", |b| {
+        b.iter(|| black_box(measured_pipeline_plan(&pipeline, &store)))
     });
     group.finish();
 }
