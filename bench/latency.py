@@ -36,6 +36,7 @@ import run  # noqa: E402
 POLL = 0.005
 SYNC_TIMEOUT = 300
 REPLY_TIMEOUT = 15
+STABLE = 15
 
 
 class Idler:
@@ -49,15 +50,20 @@ class Idler:
         self.conn.select("INBOX", readonly=True)
         self.seen = threading.Event()
         self.at = None
+        self.thread = None
 
     def arm(self):
         """Enters IDLE and listens in a thread until the next EXISTS."""
+        # The previous IDLE's tagged OK must be read before a new one starts.
+        if self.thread is not None:
+            self.thread.join(timeout=5)
         self.seen.clear()
         self.tag = self.conn._new_tag()
         self.conn.send(self.tag + b" IDLE\r\n")
         if not self.conn.readline().startswith(b"+"):
             raise RuntimeError("IDLE refused")
-        threading.Thread(target=self.listen, daemon=True).start()
+        self.thread = threading.Thread(target=self.listen, daemon=True)
+        self.thread.start()
 
     def listen(self):
         while True:
@@ -71,6 +77,12 @@ class Idler:
             elif line.startswith(self.tag):
                 return
 
+    def disarm(self):
+        """Leaves IDLE if no EXISTS came, so the next arm() starts clean."""
+        if not self.seen.is_set():
+            self.conn.send(b"DONE\r\n")
+            self.thread.join(timeout=5)
+
     def close(self):
         try:
             self.conn.logout()
@@ -78,20 +90,26 @@ class Idler:
             pass
 
 
-def wait_for_sync(db_path, expected, proc):
-    """Until the daemon has recorded every invoice of the mailbox."""
+def wait_for_sync(db_path, expected, proc, log):
+    """Until the daemon has recorded the mailbox's invoices: all of them, or
+    a count that has stopped growing for STABLE seconds (detection may
+    rightly skip some)."""
     deadline = time.monotonic() + SYNC_TIMEOUT
+    last, since = -1, time.monotonic()
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise run.RelanceUnavailable(proc.stderr.read().decode()[-2000:])
+            raise run.RelanceUnavailable(Path(log).read_text(errors="replace")[-2000:])
         try:
             with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-                if db.execute("SELECT count(*) FROM invoices").fetchone()[0] >= expected:
-                    return
+                count = db.execute("SELECT count(*) FROM invoices").fetchone()[0]
         except sqlite3.Error:
-            pass
+            count = 0
+        if count != last:
+            last, since = count, time.monotonic()
+        if count >= expected or (count > 0 and time.monotonic() - since > STABLE):
+            return count
         time.sleep(0.5)
-    raise run.RelanceUnavailable(f"initial sync did not record {expected} invoices in time")
+    raise run.RelanceUnavailable(f"initial sync recorded {last} of {expected} invoices in time")
 
 
 def event_recorded(db, message_id):
@@ -130,6 +148,7 @@ def measure(server, invoices, args, db_path):
                 if sample["exists"] is not None and (db is None or sample["event"] is not None):
                     break
                 time.sleep(POLL)
+            idler.disarm()
             out.append(sample)
             time.sleep(args.gap)
     finally:
@@ -173,10 +192,16 @@ def main():
         db_path = None
         if args.relance:
             config = run.bench_toml(server.dir, server)
-            proc = subprocess.Popen([str(args.relance), "--config", str(config), "run"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            # A file, not a pipe: a daemon that logs must never block on it.
+            log = server.dir / "relance.log"
+            with open(log, "wb") as sink:
+                proc = subprocess.Popen([str(args.relance), "--config", str(config), "run"],
+                                        stdout=sink, stderr=sink)
             try:
-                wait_for_sync(server.dir / "relance.db", len(invoices), proc)
+                result["invoices_synced"] = wait_for_sync(server.dir / "relance.db",
+                                                          len(invoices), proc, log)
+                time.sleep(5)
+                result["memory_after_sync"] = memory(proc.pid)
                 db_path = server.dir / "relance.db"
             except run.RelanceUnavailable as e:
                 result["relance_error"] = str(e)

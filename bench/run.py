@@ -151,7 +151,10 @@ def incremental(server, box, config, args):
         server.own_mail()
         out["reference"].append(ref.cycle())
         if db_ready:
-            out["relance"].append(run_relance(args.relance, config))
+            try:
+                out["relance"].append(run_relance(args.relance, config))
+            except RelanceUnavailable as e:
+                out["relance_error"], db_ready = str(e), False
     return out
 
 
