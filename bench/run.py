@@ -192,7 +192,8 @@ def markdown(results):
             mib = f"{rss['max'] / 1024:.0f}" if rss else "pending"
             lines.append(f"| {label} | {fmt(a)} | {fmt(b)} | {ratio} | {mib} |")
             if error:
-                lines.append(f"\nrelance unavailable: `{error.splitlines()[-1]}`\n")
+                said = [line for line in error.splitlines() if line.startswith("relance:")]
+                lines.append(f"\nrelance unavailable: `{(said or error.splitlines())[-1]}`\n")
     return "\n".join(lines)
 
 
