@@ -176,12 +176,27 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("expected an RFC 3339 instant such as 2026-03-02T09:00:00+01:00: {e}"))
 }
 
+/// Commands that print end quietly when their reader goes away (`relance
+/// status | head`), as Unix tools do. The Rust runtime ignores SIGPIPE so
+/// writes fail with EPIPE instead; the daemon keeps that, since a dropped
+/// server connection must be an error, not a death.
+fn restore_sigpipe() {
+    // SAFETY: called once at start-up, before any thread is spawned;
+    // resetting a signal disposition to its default has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// EX_CONFIG from sysexits.h: systemd's `RestartPreventExitStatus=78`.
 const EXIT_CONFIG: u8 = 78;
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Run { .. }) {
+        restore_sigpipe();
+    }
     let clock = cli.now.map_or_else(Clock::system, Clock::fixed);
     match dispatch(&cli, &clock) {
         Ok(code) => code,
