@@ -232,6 +232,20 @@ impl MailServer {
         flags
     }
 
+    /// `UID THREAD REFERENCES UTF-8 ALL` in the folder: the `* THREAD` line,
+    /// e.g. `* THREAD (1 2)` when both messages are one conversation.
+    pub fn thread(&self, address: &str, folder: &str) -> String {
+        let mut imap = self.imap(address);
+        imap.examine(folder);
+        let (untagged, _) = imap.command("UID THREAD REFERENCES UTF-8 ALL");
+        imap.logout();
+        untagged
+            .iter()
+            .map(|l| wire::lossy(l))
+            .find(|l| l.starts_with("* THREAD"))
+            .unwrap_or_default()
+    }
+
     pub fn uid_validity(&self, address: &str, folder: &str) -> u32 {
         let mut imap = self.imap(address);
         let validity = imap.examine(folder);
