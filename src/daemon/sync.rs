@@ -76,7 +76,12 @@ impl Syncer {
         let _one_at_a_time = self.lock.lock().await;
         let state = session.select(folder).await?;
         let uidvalidity = state.uid_validity;
-        let mut last = self.last_uid(folder, uidvalidity).await?;
+        let (mut last, fresh) = self.last_uid(folder, uidvalidity).await?;
+        if fresh {
+            // Stored even for an empty folder, so a later UIDVALIDITY
+            // change is noticed.
+            self.save(folder, uidvalidity, last).await?;
+        }
         let top = state.uid_next.map_or(u32::MAX, |n| n.0.saturating_sub(1));
         let mut synced = Synced::default();
         if top > last {
@@ -106,13 +111,14 @@ impl Syncer {
         Ok(synced)
     }
 
-    /// The last UID synced under `uidvalidity`; 0 (sync everything) when
-    /// the folder is new or its UIDVALIDITY changed, which is recorded.
-    async fn last_uid(&self, folder: &str, uidvalidity: u32) -> anyhow::Result<u32> {
+    /// The last UID synced under `uidvalidity`, and whether the folder is
+    /// new or starts over: 0 (sync everything) when the folder was never
+    /// synced or its UIDVALIDITY changed, which is recorded.
+    async fn last_uid(&self, folder: &str, uidvalidity: u32) -> anyhow::Result<(u32, bool)> {
         let name = folder.to_owned();
         let stored = self.db.store(move |s| s.folder_state(&name)).await?;
         match stored {
-            Some(s) if s.uidvalidity == uidvalidity => Ok(s.last_uid),
+            Some(s) if s.uidvalidity == uidvalidity => Ok((s.last_uid, false)),
             Some(s) => {
                 tracing::warn!(
                     folder,
@@ -124,9 +130,9 @@ impl Syncer {
                 self.db
                     .store(move |s| s.reset_folder(&name, uidvalidity))
                     .await?;
-                Ok(0)
+                Ok((0, true))
             }
-            None => Ok(0),
+            None => Ok((0, true)),
         }
     }
 

@@ -17,10 +17,21 @@ use super::support::CLIENT_A;
 use super::world::{LIMIT, World, header};
 use super::{BEFORE_STEP1, DUE, STEP1};
 
-/// Polls `check` (blocking) until it holds, within [`LIMIT`].
-async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+/// Polls `check` (blocking) until it holds, within [`LIMIT`]; fails early
+/// with the daemon's outcome if it ended.
+async fn eventually<T: std::fmt::Debug>(
+    what: &str,
+    daemon: &mut tokio::task::JoinHandle<T>,
+    mut check: impl FnMut() -> bool,
+) {
     let deadline = Instant::now() + LIMIT;
     while !tokio::task::block_in_place(&mut check) {
+        if daemon.is_finished() {
+            panic!(
+                "the daemon ended while waiting for {what}: {:?}",
+                daemon.await
+            );
+        }
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -34,7 +45,7 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
     let start = DateTime::parse_from_rfc3339(BEFORE_STEP1).unwrap().to_utc();
     let clock = Clock::manual(start);
     let shutdown = CancellationToken::new();
-    let daemon = tokio::spawn(daemon::run(
+    let mut daemon = tokio::spawn(daemon::run(
         config,
         clock.clone(),
         shutdown.clone(),
@@ -42,7 +53,7 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
     ));
 
     let db = w.db.clone();
-    eventually("the first sync", || {
+    eventually("the first sync", &mut daemon, || {
         db.exists()
             && relance::store::Store::open(&db)
                 .and_then(|s| s.folder_state("INBOX"))
@@ -52,7 +63,7 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
     assert!(w.reminders(CLIENT_A.address, "INBOX").is_empty());
 
     clock.set(DateTime::parse_from_rfc3339(STEP1).unwrap().to_utc());
-    eventually("the reminder", || {
+    eventually("the reminder", &mut daemon, || {
         !w.reminders(CLIENT_A.address, "INBOX").is_empty()
     })
     .await;
@@ -71,7 +82,7 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
     });
     let id = MessageId::new("<after-restart@client-a.test>").unwrap();
     let db = w.db.clone();
-    eventually("the reply read after the restart", || {
+    eventually("the reply read after the restart", &mut daemon, || {
         relance::store::Store::open(&db)
             .and_then(|s| s.find_message(&id))
             .is_ok_and(|m| m.is_some())
