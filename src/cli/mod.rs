@@ -226,6 +226,7 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
+        Command::Classify { files, json } => tools::classify(files, json.json),
         Command::Run { once } => run_daemon(cli, clock, *once),
         other => {
             let _ = clock;

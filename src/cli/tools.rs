@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::detect;
+use crate::{classify, detect};
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
@@ -42,6 +42,31 @@ pub fn detect(config: &Config, files: &[PathBuf], json: bool) -> anyhow::Result<
                 inv.source.as_str(),
             ),
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `relance classify FILE.eml...`: reading needs no configuration; the
+/// language is detected from the text and dates use its calendar.
+pub fn classify(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    for path in files {
+        let raw = read(path)?;
+        let name = path.display().to_string();
+        let reading = classify::classify_file_bytes(&raw);
+        if json {
+            println!("{}", reading.to_json(&name));
+            continue;
+        }
+        let date = reading
+            .date
+            .map_or_else(String::new, |d| format!(" {}", d.format("%Y-%m-%d")));
+        let amount = reading
+            .amount
+            .map_or_else(String::new, |a| format!(" amount {a}"));
+        println!(
+            "{name}: {}{date}{amount} — \"{}\"",
+            reading.class, reading.evidence
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

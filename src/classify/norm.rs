@@ -1,0 +1,261 @@
+//! Text normalisation and sentence splitting for the reader.
+//!
+//! Every rule matches normalised text: lowercase, diacritics stripped,
+//! apostrophes and dashes straightened, whitespace collapsed. Evidence is cut
+//! from the original sentence, so normalisation never needs to keep offsets.
+
+use regex::{Regex, RegexSet};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lowercases, strips diacritics, straightens quotes and collapses spaces, so
+/// "Réglé le 15 Août" and "regle le 15 aout" read the same.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            '\u{2019}' | '\u{2018}' | '`' | '\u{b4}' | '\u{2032}' => "'",
+            '\u{153}' | '\u{152}' => "oe",
+            '\u{e6}' | '\u{c6}' => "ae",
+            '\u{df}' => "ss",
+            '\u{ab}' | '\u{bb}' | '\u{201c}' | '\u{201d}' => "\"",
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => "-",
+            '\u{2026}' => "...",
+            c if c.is_whitespace() || c.is_control() => " ",
+            _ => "",
+        };
+        if mapped == " " {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        if mapped.is_empty() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push_str(mapped);
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Word boundaries are ASCII ones: normalised text is ASCII but for a few
+/// symbols, and ASCII `\b` keeps every search on regex's fast DFA.
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Compiles one of the reader's constant patterns.
+pub fn pattern(pattern: &str) -> Regex {
+    Regex::new(&ascii_boundaries(pattern))
+        .unwrap_or_else(|e| panic!("invalid constant pattern {pattern}: {e}"))
+}
+
+/// Compiles constant patterns as a set, to learn in one pass which match.
+pub fn pattern_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
+    RegexSet::new(patterns.into_iter().map(ascii_boundaries))
+        .unwrap_or_else(|e| panic!("invalid constant pattern set: {e}"))
+}
+
+/// At most the first `max` bytes of `s`, cut at a character boundary.
+pub fn head(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A sentence of new text: the original words (for evidence) and their
+/// normalised form (for matching).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub text: String,
+    pub norm: String,
+}
+
+/// Splits text into sentences. Hard-wrapped lines of one paragraph are
+/// joined first; a sentence ends at `.`, `!` or `?` followed by a space and
+/// an uppercase letter, and a short line without final punctuation (a
+/// greeting, "Merci") ends one too.
+pub fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for paragraph in paragraphs(text) {
+        for piece in split_sentences(&paragraph) {
+            let piece = piece.trim();
+            let norm = normalize(piece);
+            if norm.chars().any(char::is_alphanumeric) {
+                out.push(Sentence {
+                    text: piece.to_string(),
+                    norm,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Blank-line separated paragraphs with their lines joined by spaces; a line
+/// that ends a sentence on its own (a greeting with a comma, a short line)
+/// is kept apart so it does not glue onto the next one.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(if ends_line_sentence(&current) {
+                '\n'
+            } else {
+                ' '
+            });
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// A line ending in `,` right after a greeting or in sentence punctuation
+/// closes its sentence; wrapped prose continues on the next line.
+fn ends_line_sentence(current: &str) -> bool {
+    let last_line = current.rsplit('\n').next().unwrap_or(current);
+    let short = last_line.chars().count() < 40;
+    last_line.ends_with(['.', '!', '?', ':']) || (short && last_line.ends_with(','))
+}
+
+fn split_sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    for (i, &(pos, c)) in chars.iter().enumerate() {
+        let cut = match c {
+            '\n' => Some(pos),
+            '.' | '!' | '?' => {
+                let next_space = chars.get(i + 1).is_some_and(|(_, n)| *n == ' ');
+                let after = chars.get(i + 2).map(|(_, n)| *n);
+                let starts_new = after.is_some_and(|n| n.is_uppercase() || n == '"');
+                (next_space && starts_new).then_some(pos + c.len_utf8())
+            }
+            _ => None,
+        };
+        if let Some(end) = cut {
+            out.push(&paragraph[start..end]);
+            start = end;
+        }
+    }
+    out.push(&paragraph[start..]);
+    out
+}
+
+/// Clauses of a normalised sentence, cut at `,`, `;`, `:` and at "mais",
+/// "but", "however": negation and conditions only reach within a clause.
+pub fn clauses(norm: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = norm.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let digit_at = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_digit);
+        let cut_len = match bytes[i] {
+            // "1 250,00 €" is one amount, not two clauses.
+            b',' if i > 0 && digit_at(i - 1) && digit_at(i + 1) => None,
+            b',' | b';' | b':' | b'(' | b')' => Some(1),
+            b' ' => [
+                " mais ",
+                " but ",
+                " however ",
+                " cependant ",
+                " par contre ",
+            ]
+            .iter()
+            .any(|w| norm[i..].starts_with(w))
+            .then_some(1),
+            _ => None,
+        };
+        if let Some(len) = cut_len {
+            if i > start {
+                out.push((start, &norm[start..i]));
+            }
+            start = i + len;
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    if start < norm.len() {
+        out.push((start, &norm[start..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_strips_accents_and_quotes() {
+        assert_eq!(
+            normalize("  Réglé le 15 Août,\u{a0}c’est Noël  "),
+            "regle le 15 aout, c'est noel"
+        );
+        assert_eq!(normalize("Œuvre — déc."), "oeuvre - dec.");
+    }
+
+    #[test]
+    fn sentences_join_wrapped_lines_and_split_on_capitals() {
+        let s = sentences(
+            "Bonjour,\nle virement partira\nvendredi. Merci pour votre patience !\n\nCordialement",
+        );
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Bonjour,",
+                "le virement partira vendredi.",
+                "Merci pour votre patience !",
+                "Cordialement"
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_before_digits_do_not_split() {
+        let s = sentences("Paiement le 15 déc. 2026 au plus tard.");
+        assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn clauses_cut_at_commas_and_but() {
+        let c: Vec<&str> =
+            clauses("le virement n'est pas parti, il partira vendredi mais pas avant")
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect();
+        assert_eq!(
+            c,
+            [
+                "le virement n'est pas parti",
+                " il partira vendredi",
+                "mais pas avant"
+            ]
+        );
+    }
+}

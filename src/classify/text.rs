@@ -1,0 +1,152 @@
+//! Text extraction from a parsed message: the body as plain text (text/plain
+//! preferred, HTML rendered by html2text otherwise), the subject, and the
+//! local date and UTC offset of the `Date:` header. Charsets and transfer
+//! encodings are mail-parser's job; nothing here fails, it only yields less.
+
+use chrono::NaiveDate;
+use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+
+/// What the reader needs from the envelope and the body.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub subject: String,
+    pub body: String,
+    /// The local date written in the `Date:` header ("today" for dates).
+    pub today: Option<NaiveDate>,
+    /// The `Date:` header's offset from UTC, in minutes.
+    pub utc_offset_minutes: Option<i32>,
+    pub from: String,
+}
+
+/// Width handed to html2text: wide enough that it never wraps a sentence,
+/// since the reader joins lines itself.
+const HTML_WIDTH: usize = 2000;
+
+pub fn extract(msg: &Message) -> Extracted {
+    let (today, utc_offset_minutes) = match msg.date() {
+        Some(dt) => {
+            let date =
+                NaiveDate::from_ymd_opt(i32::from(dt.year), u32::from(dt.month), u32::from(dt.day));
+            let minutes = i32::from(dt.tz_hour) * 60 + i32::from(dt.tz_minute);
+            (
+                date,
+                Some(if dt.tz_before_gmt { -minutes } else { minutes }),
+            )
+        }
+        None => (None, None),
+    };
+    let from = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_lowercase();
+    Extracted {
+        subject: msg.subject().unwrap_or("").to_string(),
+        body: body_text(msg),
+        today,
+        utc_offset_minutes,
+        from,
+    }
+}
+
+/// The readable body: every text/plain body part joined; when there is none
+/// (or it is blank), the HTML body rendered to text.
+pub fn body_text(msg: &Message) -> String {
+    let parts = || {
+        msg.text_body
+            .iter()
+            .filter_map(|id| msg.parts.get(*id as usize))
+    };
+    let plain: Vec<&str> = parts()
+        .filter_map(|p| match &p.body {
+            PartType::Text(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let joined = plain.join("\n");
+    if !joined.trim().is_empty() {
+        return joined;
+    }
+    let html = msg
+        .html_body
+        .iter()
+        .chain(msg.text_body.iter())
+        .filter_map(|id| msg.parts.get(*id as usize))
+        .find_map(|p| match &p.body {
+            PartType::Html(h) => Some(h.as_ref()),
+            _ => None,
+        });
+    html.map(html_to_text).unwrap_or_default()
+}
+
+/// Renders HTML as plain lines. Blockquotes come out prefixed with `>`, which
+/// the quote stripper then drops like any quoted line.
+pub fn html_to_text(html: &str) -> String {
+    html2text::config::plain_no_decorate()
+        .no_table_borders()
+        .allow_width_overflow()
+        .link_footnotes(false)
+        .string_from_read(html.as_bytes(), HTML_WIDTH)
+        .unwrap_or_else(|_| strip_tags(html))
+}
+
+/// Last-resort tag stripper for HTML that html2text refuses.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The decoded text of every part whose content type is `ctype/subtype`
+/// (for `message/delivery-status`, which mail-parser keeps as bytes).
+pub fn parts_of_type(msg: &Message, ctype: &str, subtype: &str) -> Vec<String> {
+    msg.parts
+        .iter()
+        .filter(|p| is_type(p, ctype, subtype))
+        .map(|p| String::from_utf8_lossy(p.contents()).into_owned())
+        .collect()
+}
+
+fn is_type(part: &MessagePart, ctype: &str, subtype: &str) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case(ctype)
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
+    })
+}
+
+/// The value of a top-level header as text ("" when absent or structured
+/// beyond text).
+pub fn header_text(msg: &Message, name: &str) -> String {
+    msg.header_raw(name).unwrap_or("").trim().to_string()
+}
+
+/// The report-type parameter of a top-level multipart/report, lowercased.
+pub fn report_type(msg: &Message) -> Option<String> {
+    let ct = msg.root_part().content_type()?;
+    let is_report = ct.ctype().eq_ignore_ascii_case("multipart")
+        && ct
+            .subtype()
+            .is_some_and(|s| s.eq_ignore_ascii_case("report"));
+    if !is_report {
+        return None;
+    }
+    Some(
+        ct.attribute("report-type")
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+    )
+}
