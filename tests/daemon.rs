@@ -15,7 +15,7 @@ mod world;
 use relance::domain::ReplyClass;
 use relance::engine::EventKind;
 use relance::store::OutboxState;
-use support::{CLIENT_A, OWNER};
+use support::{CLIENT_A, OWNER, TEMPFAIL_RECIPIENT};
 use world::{World, header};
 
 const BEFORE_STEP1: &str = "2026-03-16T10:00:00+01:00";
@@ -229,6 +229,24 @@ fn a_refused_address_alerts_the_user_and_is_not_retried() {
     );
     w.run_once(NEXT_DAY);
     assert_eq!(w.outbox().len(), 1, "never retried in a loop");
+}
+
+#[test]
+fn a_temporary_refusal_keeps_the_message_for_a_later_retry() {
+    let w = World::new("send", "");
+    w.send_invoice("F-2026-0112", TEMPFAIL_RECIPIENT, DUE);
+    w.run_once(STEP1);
+    let log = w.run_once(STEP1);
+    assert!(log.contains("will retry"), "{log}");
+    let rows = w.outbox();
+    assert_eq!(rows.len(), 1, "the same message, not a new one: {rows:?}");
+    assert_eq!(rows[0].state, OutboxState::Sending, "kept for a retry");
+    w.settle(OWNER.address);
+    let alerted = w
+        .messages(OWNER.address, "INBOX")
+        .iter()
+        .any(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with("<relance-refused-")));
+    assert!(!alerted, "a temporary refusal is not worth an alert");
 }
 
 #[test]

@@ -64,55 +64,20 @@ pub async fn run(
     let config_path = config.path.clone();
     let state_dir = state_dir(&config.state.database);
     let db = open(config, &clock).await?;
-    let mut first = first_login(&db, &shutdown).await?;
-    let folders = Folders::resolve(&db, &mut first).await?;
-    tracing::info!(inbox = folders.inbox, sent = ?folders.sent, drafts = ?folders.drafts, "logged in");
-    notify::ready();
-
-    let syncer = Syncer::new(db.clone(), clock.clone());
-    let worker = LazySession::new(db.clone());
-    let mut executor = Executor::new(syncer.clone(), folders.clone(), worker, state_dir);
-    executor
-        .reconcile()
-        .await
-        .context("reconciling the outbox")?;
-    let mut scheduler = Scheduler::new(executor);
-
+    // Cancelled with the root token, and when `run` ends on its own.
+    let stop = shutdown.child_token();
+    // Signals first: a SIGTERM during start-up (a slow login) stops it too.
     let tracker = TaskTracker::new();
-    if opts.once {
-        let result = once(&mut scheduler, &mut first, &folders, &shutdown).await;
-        first.logout().await;
-        scheduler.executor.imap.close().await;
-        notify::stopping();
-        return result;
-    }
-    if let Some(interval) = notify::watchdog_interval() {
-        tracker.spawn(notify::watchdog(interval, shutdown.clone()));
-    }
-    tracker.spawn({
-        let (db, shutdown) = (db.clone(), shutdown.clone());
-        async move {
-            if let Err(err) = signals::run(db, config_path, shutdown.clone()).await {
-                tracing::error!(
-                    error = format!("{err:#}"),
-                    "cannot handle signals; stopping"
-                );
-                shutdown.cancel();
-            }
-        }
-    });
-    let new_mail = Arc::new(Notify::new());
-    let watcher = Watcher {
-        syncer,
-        folders,
-        new_mail: new_mail.clone(),
-    };
-    tracker.spawn(watcher.run(first, shutdown.clone()));
-    tracker.spawn(scheduler.run(new_mail, shutdown.clone()));
-    tracker.close();
-    shutdown.cancelled().await;
+    tracker.spawn(watch_signals(
+        db.clone(),
+        config_path,
+        shutdown,
+        stop.clone(),
+    ));
+    let result = serve(db, clock, state_dir, &tracker, &stop, opts).await;
     notify::stopping();
-    tracing::info!("stopping");
+    stop.cancel();
+    tracker.close();
     if tokio::time::timeout(STOP_GRACE, tracker.wait())
         .await
         .is_err()
@@ -122,7 +87,69 @@ pub async fn run(
             "tasks did not finish in time; leaving anyway"
         );
     }
+    result
+}
+
+/// Logs in, reconciles, then runs one cycle (`--once`) or the watcher and
+/// the scheduler until `shutdown`.
+async fn serve(
+    db: Db,
+    clock: Clock,
+    state_dir: PathBuf,
+    tracker: &TaskTracker,
+    shutdown: &CancellationToken,
+    opts: RunOptions,
+) -> anyhow::Result<()> {
+    let mut first = first_login(&db, shutdown).await?;
+    let folders = Folders::resolve(&db, &mut first).await?;
+    tracing::info!(inbox = folders.inbox, sent = ?folders.sent, drafts = ?folders.drafts, "logged in");
+    notify::ready();
+
+    let syncer = Syncer::new(db.clone(), clock);
+    let worker = LazySession::new(db.clone());
+    let mut executor = Executor::new(syncer.clone(), folders.clone(), worker, state_dir);
+    executor
+        .reconcile()
+        .await
+        .context("reconciling the outbox")?;
+    let mut scheduler = Scheduler::new(executor);
+    if opts.once {
+        let result = once(&mut scheduler, &mut first, &folders, shutdown).await;
+        first.logout().await;
+        scheduler.executor.imap.close().await;
+        return result;
+    }
+    if let Some(interval) = notify::watchdog_interval() {
+        tracker.spawn(notify::watchdog(interval, shutdown.clone()));
+    }
+    let new_mail = Arc::new(Notify::new());
+    let watcher = Watcher {
+        syncer,
+        folders,
+        new_mail: new_mail.clone(),
+    };
+    tracker.spawn(watcher.run(first, shutdown.clone()));
+    tracker.spawn(scheduler.run(new_mail, shutdown.clone()));
+    shutdown.cancelled().await;
+    tracing::info!("stopping");
     Ok(())
+}
+
+/// The signal handler; without it the daemon could not be stopped cleanly,
+/// so failing to install it stops everything.
+async fn watch_signals(
+    db: Db,
+    config_path: PathBuf,
+    shutdown: CancellationToken,
+    stop: CancellationToken,
+) {
+    if let Err(err) = signals::run(db, config_path, shutdown.clone(), stop).await {
+        tracing::error!(
+            error = format!("{err:#}"),
+            "cannot handle signals; stopping"
+        );
+        shutdown.cancel();
+    }
 }
 
 /// `--once`: sync Sent and INBOX, one cycle, done.

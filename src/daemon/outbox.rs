@@ -18,7 +18,7 @@ use super::supervisor::Resends;
 use super::sync::Syncer;
 use super::transport::{self, Outgoing, SmtpOutcome};
 use crate::config::{Config, SaveToSent};
-use crate::domain::{ClientId, Mode, OutboxId};
+use crate::domain::{ClientId, EmailAddress, Mode, OutboxId};
 use crate::engine::EventKind;
 use crate::pipeline::Prepared;
 use crate::store::{Actor, NewAudit, NewEvent};
@@ -105,6 +105,14 @@ impl Executor {
     /// Delivers `out` by the configured mode and records the outcome.
     pub async fn deliver(&mut self, out: Outgoing) -> anyhow::Result<()> {
         let config = self.config();
+        let strangers = self.strangers(&config, &out).await?;
+        if !strangers.is_empty() && config.sequence.mode != Mode::DryRun {
+            let text = format!(
+                "refusing to send to {}: not a known contact",
+                strangers.join(", ")
+            );
+            return self.refused(&config, &out, &text).await;
+        }
         match config.sequence.mode {
             Mode::DryRun => self.dry_run(&out).await,
             Mode::Draft => {
@@ -115,6 +123,26 @@ impl Executor {
             }
             Mode::Send => self.send(&config, &out).await,
         }
+    }
+
+    /// Recipients that must not get this message: for a client message,
+    /// addresses that are not the client's known contacts; for a message to
+    /// the user, anything but the user's own address.
+    async fn strangers(&self, config: &Config, out: &Outgoing) -> anyhow::Result<Vec<String>> {
+        let user = config.company.email.clone();
+        let known: Vec<EmailAddress> = match (out.to_user, out.client) {
+            (false, Some(client)) => {
+                let contacts = self.syncer.db.store(move |s| s.contacts(client)).await?;
+                contacts.into_iter().map(|c| c.address).collect()
+            }
+            _ => vec![user],
+        };
+        Ok(out
+            .recipients
+            .iter()
+            .filter(|r| !known.contains(r))
+            .map(|r| r.as_str().to_owned())
+            .collect())
     }
 
     async fn dry_run(&mut self, out: &Outgoing) -> anyhow::Result<()> {

@@ -15,15 +15,20 @@ use super::notify;
 use crate::config::Config;
 use crate::pipeline::Pipeline;
 
-/// Waits for signals until `shutdown` is cancelled (by a signal or by the
-/// caller).
-pub async fn run(db: Db, config_path: PathBuf, shutdown: CancellationToken) -> anyhow::Result<()> {
+/// Waits for signals until `stop`; SIGTERM and SIGINT cancel `shutdown`,
+/// the root token.
+pub async fn run(
+    db: Db,
+    config_path: PathBuf,
+    shutdown: CancellationToken,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut hup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     loop {
         tokio::select! {
-            () = shutdown.cancelled() => return Ok(()),
+            () = stop.cancelled() => return Ok(()),
             _ = term.recv() => {
                 tracing::info!("SIGTERM: stopping");
                 shutdown.cancel();
