@@ -21,7 +21,7 @@ use crate::config::{Config, SaveToSent};
 use crate::domain::{ClientId, EmailAddress, Mode, OutboxId};
 use crate::engine::EventKind;
 use crate::pipeline::Prepared;
-use crate::store::{Actor, NewAudit, NewEvent};
+use crate::store::{Actor, NewAudit, NewEvent, Store};
 
 /// Test-only: `RELANCE_TEST_CRASH_AT=before-smtp|after-smtp|after-record`
 /// makes the process abort at that point of a send, as a SIGKILL would, so
@@ -231,7 +231,7 @@ impl Executor {
     /// A permanent refusal: recorded with the server's text, the client
     /// paused (so the step is not planned again in a loop) and the user told.
     async fn refused(&mut self, config: &Config, out: &Outgoing, text: &str) -> anyhow::Result<()> {
-        tracing::error!(outbox = out.outbox.0, client = ?out.client.map(|c| c.0), error = text, "the server refused the message; client paused");
+        tracing::error!(outbox = out.outbox.0, client = ?out.client.map(|c| c.0), error = text, "message refused; client paused");
         self.resends.done(out.outbox);
         let (id, client, now, error) = (
             out.outbox,
@@ -244,46 +244,60 @@ impl Executor {
             .store(move |s| {
                 s.transaction(|s| {
                     s.mark_failed(id, &error)?;
-                    if let Some(client) = client {
-                        s.record_event(&NewEvent {
-                            client,
-                            at: now,
-                            invoices: Vec::new(),
-                            kind: EventKind::UserPause,
-                            message: None,
-                        })?;
-                        s.append_audit(&audit(
-                            now,
-                            Some(client),
-                            "paused: message refused",
-                            &error,
-                        ))?;
+                    match client {
+                        Some(client) => pause(s, client, now, &error),
+                        None => Ok(()),
                     }
-                    Ok(())
                 })
             })
             .await?;
         if out.to_user {
             return Ok(());
         }
-        let alert = transport::failure_alert(config, out, text)?;
         let notice = Outgoing {
             recipients: vec![config.company.email.clone()],
-            raw: alert,
+            raw: transport::failure_alert(config, out, text)?,
             to_user: true,
             ..out.clone()
         };
-        if let SmtpOutcome::Transient(e) | SmtpOutcome::Permanent(e) =
-            transport::smtp_send(config, &notice).await
-        {
+        self.tell_user(config, &notice).await;
+        Ok(())
+    }
+
+    /// Best effort: SMTP in send mode, straight into INBOX otherwise.
+    async fn tell_user(&mut self, config: &Config, notice: &Outgoing) {
+        let failed = if config.sequence.mode == Mode::Send {
+            match transport::smtp_send(config, notice).await {
+                SmtpOutcome::Accepted => None,
+                SmtpOutcome::Transient(e) | SmtpOutcome::Permanent(e) => Some(e),
+            }
+        } else {
+            transport::append_draft(&mut self.imap, &self.folders, notice)
+                .await
+                .err()
+                .map(|e| format!("{e:#}"))
+        };
+        if let Some(error) = failed {
             tracing::error!(
-                outbox = out.outbox.0,
-                error = e,
+                outbox = notice.outbox.0,
+                error,
                 "cannot alert the user either"
             );
         }
-        Ok(())
     }
+}
+
+/// Pauses `client` after a refusal, so the engine does not plan the same
+/// message again in a loop; `relance resume` lifts it.
+fn pause(s: &Store, client: ClientId, now: DateTime<Utc>, error: &str) -> crate::store::Result<()> {
+    s.record_event(&NewEvent {
+        client,
+        at: now,
+        invoices: Vec::new(),
+        kind: EventKind::UserPause,
+        message: None,
+    })?;
+    s.append_audit(&audit(now, Some(client), "paused: message refused", error))
 }
 
 /// An audit entry written by the daemon itself.

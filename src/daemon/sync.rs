@@ -154,23 +154,8 @@ impl Syncer {
         at: &Place<'_>,
         chunk: &[RawHeaders],
     ) -> anyhow::Result<usize> {
-        let summaries: Vec<(Uid, HeaderSummary)> = chunk
-            .iter()
-            .map(|h| (h.uid, summarise(&h.header)))
-            .collect();
         let kind = at.kind;
-        let wanted = self
-            .db
-            .call(move |p, s| {
-                let mut wanted = Vec::new();
-                for (uid, h) in &summaries {
-                    if p.wants_body(s, kind, h)? {
-                        wanted.push(*uid);
-                    }
-                }
-                Ok::<_, crate::pipeline::Error>(wanted)
-            })
-            .await?;
+        let wanted = self.wanted(chunk, kind).await?;
         if wanted.is_empty() {
             return Ok(0);
         }
@@ -209,6 +194,25 @@ impl Syncer {
             }
         }
         Ok(meaningful)
+    }
+
+    /// The UIDs of the chunk whose bodies the pipeline wants.
+    async fn wanted(&self, chunk: &[RawHeaders], kind: FolderKind) -> anyhow::Result<Vec<Uid>> {
+        let summaries: Vec<(Uid, HeaderSummary)> = chunk
+            .iter()
+            .map(|h| (h.uid, summarise(&h.header)))
+            .collect();
+        self.db
+            .call(move |p, s| {
+                let mut wanted = Vec::new();
+                for (uid, h) in &summaries {
+                    if p.wants_body(s, kind, h)? {
+                        wanted.push(*uid);
+                    }
+                }
+                Ok::<_, crate::pipeline::Error>(wanted)
+            })
+            .await
     }
 
     /// Records a `UserStop` for every tracked thread holding a message that
