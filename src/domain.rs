@@ -6,7 +6,6 @@
 //! the JSON contract of SPEC §8 and the configuration all agree on one name.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -29,40 +28,42 @@ macro_rules! spelled_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
-            fn from_str(s: &str) -> Result<Self, UnknownName> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::domain::UnknownName;
+            fn from_str(s: &str) -> ::std::result::Result<Self, $crate::domain::UnknownName> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownName {
+                    _ => Err($crate::domain::UnknownName {
                         kind: stringify!($name),
-                        value: s.to_string(),
+                        value: ::std::string::ToString::to_string(s),
                         expected: &[$($text),+],
                     }),
                 }
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     };
 }
+
+pub(crate) use spelled_enum;
 
 /// A spelling that names no value of a closed enum.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -275,7 +275,7 @@ fn messages_to_the_user_match_golden_files() {
         );
         let reference = parsed.header("X-Relance-Ref").and_then(|h| h.as_text());
         assert_eq!(reference, Some("client=7; invoices=1,2,3; kind=call-task"));
-        for kind in compose::ALERT_KINDS {
+        for kind in AlertKind::ALL.iter().copied() {
             let alert = AlertInput {
                 kind,
                 from: EmailAddress::parse("compta@boulangerie-martin.example.fr"),

@@ -34,7 +34,6 @@ pub use user::{
 use crate::compose::context::case_context;
 use crate::compose::message::Outgoing;
 use crate::domain::{EmailAddress, Language, MessageId};
-use crate::engine::AlertKind;
 
 /// Why a message could not be composed. Template errors name the file and
 /// line; they surface at load time, before anything is sent.
@@ -259,14 +258,3 @@ fn random_byte(id: &MessageId) -> u8 {
         .bytes()
         .fold(0u8, |acc, b| acc.rotate_left(3) ^ b)
 }
-
-/// Alert kinds in the order the built-in templates cover them.
-pub const ALERT_KINDS: [AlertKind; 7] = [
-    AlertKind::Bounce,
-    AlertKind::Dispute,
-    AlertKind::Question,
-    AlertKind::UnknownReply,
-    AlertKind::ConfirmPaid,
-    AlertKind::NoticeReady,
-    AlertKind::Limitation,
-];

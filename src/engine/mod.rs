@@ -185,22 +185,22 @@ pub enum SentKind {
     EndOfSequence,
 }
 
-/// Why the user is alerted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AlertKind {
-    /// Delivery failed and no other contact is left.
-    Bounce,
-    Dispute,
-    Question,
-    /// A reply classified `other`, or from an unknown sender.
-    UnknownReply,
-    /// The client says it paid: please confirm receipt.
-    ConfirmPaid,
-    /// Step 5 is next and waits for the user's confirmation.
-    NoticeReady,
-    /// The limitation period of an invoice runs out soon.
-    Limitation,
+crate::domain::spelled_enum! {
+    /// Why the user is alerted.
+    pub enum AlertKind {
+        /// Delivery failed and no other contact is left.
+        Bounce => "bounce",
+        Dispute => "dispute",
+        Question => "question",
+        /// A reply classified `other`, or from an unknown sender.
+        UnknownReply => "unknown-reply",
+        /// The client says it paid: please confirm receipt.
+        ConfirmPaid => "confirm-paid",
+        /// Step 5 is next and waits for the user's confirmation.
+        NoticeReady => "notice-ready",
+        /// The limitation period of an invoice runs out soon.
+        Limitation => "limitation",
+    }
 }
 
 /// One client's situation, as the store assembles it.

@@ -4,15 +4,13 @@
 //! declared here. Text-encoded values (instants, dates, decimals) are in
 //! [`values`].
 
-use std::str::FromStr;
-
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 
 use crate::domain::{
     CalendarKind, CaseState, ClientId, Currency, EmailAddress, EventId, Grouping, InvoiceId,
     InvoiceNumber, InvoiceStatus, Language, MessageId, MessageRowId, Mode, OutboxId, ReplyClass,
-    StepAction, StepNo, UnknownName,
+    StepAction, StepNo,
 };
 use crate::engine::AlertKind;
 
@@ -45,45 +43,14 @@ sql_as_text!(
     CalendarKind,
     Grouping,
     InvoiceStatus,
+    AlertKind,
 );
 
-/// Declares a closed enum that only the store defines, with its spelling.
+/// Declares a closed enum that only the store defines: the domain's
+/// spelled enum, stored as its spelling.
 macro_rules! store_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The spelling stored in the database.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownName;
-            fn from_str(s: &str) -> Result<Self, UnknownName> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownName {
-                        kind: stringify!($name),
-                        value: s.to_string(),
-                        expected: &[$($text),+],
-                    }),
-                }
-            }
-        }
-
+    ($(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
+        crate::domain::spelled_enum! { $(#[$meta])* pub enum $name { $($body)* } }
         sql_as_text!($name);
     };
 }
@@ -171,45 +138,6 @@ store_enum! {
         UserResume => "user-resume",
         UserConfirmNotice => "user-confirm-notice",
         UserStop => "user-stop",
-    }
-}
-
-/// The engine's alert kinds, spelled as their serde names (kebab-case).
-/// A free function so the engine stays free to add its own `as_str`.
-pub(crate) fn alert_name(kind: AlertKind) -> &'static str {
-    match kind {
-        AlertKind::Bounce => "bounce",
-        AlertKind::Dispute => "dispute",
-        AlertKind::Question => "question",
-        AlertKind::UnknownReply => "unknown-reply",
-        AlertKind::ConfirmPaid => "confirm-paid",
-        AlertKind::NoticeReady => "notice-ready",
-        AlertKind::Limitation => "limitation",
-    }
-}
-
-/// Every alert kind; [`alert_name`]'s exhaustive match flags a new one.
-pub(crate) const ALERT_KINDS: &[AlertKind] = &[
-    AlertKind::Bounce,
-    AlertKind::Dispute,
-    AlertKind::Question,
-    AlertKind::UnknownReply,
-    AlertKind::ConfirmPaid,
-    AlertKind::NoticeReady,
-    AlertKind::Limitation,
-];
-
-impl ToSql for AlertKind {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(alert_name(*self)))
-    }
-}
-
-impl FromSql for AlertKind {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        parse_text(value, "alert kind", |s| {
-            ALERT_KINDS.iter().copied().find(|k| alert_name(*k) == s)
-        })
     }
 }
 

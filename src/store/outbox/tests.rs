@@ -1,7 +1,6 @@
 use super::*;
 use crate::domain::StepNo;
 use crate::engine::AlertKind;
-use crate::store::sql::ALERT_KINDS;
 use crate::store::testutil::{addr, client, invoice, store, t};
 use crate::store::{Actor, NewAudit};
 
@@ -109,7 +108,7 @@ fn every_purpose_round_trips() {
         Purpose::Forewarning,
         Purpose::Digest,
     ];
-    purposes.extend(ALERT_KINDS.iter().map(|kind| {
+    purposes.extend(AlertKind::ALL.iter().map(|kind| {
         let event = (*kind == AlertKind::Dispute).then_some(event);
         Purpose::Case(SentKind::Alert { kind: *kind, event })
     }));

@@ -31,7 +31,7 @@ fn every_enum_round_trips() {
     all_round_trip(&conn, CalendarKind::ALL);
     all_round_trip(&conn, Grouping::ALL);
     all_round_trip(&conn, InvoiceStatus::ALL);
-    all_round_trip(&conn, ALERT_KINDS);
+    all_round_trip(&conn, AlertKind::ALL);
     all_round_trip(&conn, ContactSource::ALL);
     all_round_trip(&conn, InvoiceSource::ALL);
     all_round_trip(&conn, Direction::ALL);
@@ -43,9 +43,9 @@ fn every_enum_round_trips() {
 
 #[test]
 fn alert_kinds_are_spelled_as_their_serde_names() {
-    for kind in ALERT_KINDS {
+    for kind in AlertKind::ALL {
         let json = serde_json::to_string(kind).unwrap();
-        assert_eq!(json, format!("\"{}\"", alert_name(*kind)));
+        assert_eq!(json, format!("\"{}\"", kind.as_str()));
     }
 }
 
