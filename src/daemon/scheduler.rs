@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outbox::Executor;
 use super::session;
+use super::supervisor::{Backoff, RECONNECT_BASE};
 use crate::calendar::Calendar;
 use crate::compose;
 use crate::domain::{InvoiceId, Mode, StepAction};
@@ -49,19 +50,24 @@ impl Scheduler {
 
     /// Cycles until `shutdown`, woken early by `new_mail`.
     pub async fn run(mut self, new_mail: std::sync::Arc<Notify>, shutdown: CancellationToken) {
+        let mut failures = Backoff::new(RECONNECT_BASE, MAX_NAP);
         loop {
-            let wake = match self.cycle(&shutdown).await {
-                Ok(wake) => wake,
+            let nap = match self.cycle(&shutdown).await {
+                Ok(wake) => {
+                    failures.reset();
+                    self.nap(wake)
+                }
                 Err(err) => {
                     self.executor.imap.after_error(&err);
+                    let delay = failures.next_delay();
                     tracing::error!(
                         error = format!("{err:#}"),
-                        "cycle failed; trying again later"
+                        retry_in_ms = delay.as_millis() as u64,
+                        "cycle failed; trying again"
                     );
-                    None
+                    delay
                 }
             };
-            let nap = self.nap(wake);
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 () = new_mail.notified() => {}
