@@ -1,10 +1,8 @@
-//! The outbox executor: carries out prepared messages by mode and records
-//! each effect right after it happens, and reconciles at start-up whatever
-//! a crash left half-done. An entry is `sending` (with its Message-ID and
-//! bytes) before SMTP is called; a `sending` entry is settled by looking for
-//! its Message-ID (the receipt copy in INBOX, the copy in Sent, the draft)
-//! and sent again with the same bytes only when absent, so a crash at any
-//! point loses no reminder and sends none twice.
+//! The outbox executor: carries out prepared messages by mode, recording
+//! each effect right after it happens, and settles at start-up what a crash
+//! left `sending`: found by its Message-ID (the receipt copy in INBOX, the
+//! copy in Sent, the draft) → recorded; absent → sent again with the same
+//! bytes. So a crash at any point loses no reminder and sends none twice.
 
 mod settle;
 

@@ -1,10 +1,8 @@
-//! The scheduler: plans with the pipeline at the injected clock's "now",
-//! and for each due action syncs INBOX, asks whether it is still due,
-//! fetches the invoice attachments, prepares (intent recorded before any
-//! effect) and hands it to the executor. Client messages leave only inside
-//! the sending window. Then the forewarning and the digest. Between cycles
-//! it sleeps until the next wake-up, the window's opening, new mail or
-//! shutdown.
+//! The scheduler: plans at the injected clock's "now"; for each due action
+//! it syncs INBOX, asks whether it is still due, fetches the attachments,
+//! prepares (intent recorded first) and hands it to the executor; client
+//! messages only inside the sending window. Then the forewarning and the
+//! digest; then it sleeps until the next wake-up, new mail or shutdown.
 
 use std::time::Duration;
 

@@ -1,10 +1,8 @@
-//! The watcher: keeps INBOX and Sent in sync over its own IMAP connection.
-//! IDLE on INBOX (re-issued well before the 29-minute limit) or polling when
-//! the server or the configuration says no IDLE; Sent is checked at every
-//! wake-up, at least once per poll interval. A dropped connection is
-//! routine: it reconnects with the supervisor's backoff and resumes from the
-//! last UID stored, so nothing is missed. Tells the scheduler when new mail
-//! may have changed the plan.
+//! The watcher: keeps INBOX and Sent in sync over its own IMAP connection,
+//! with IDLE on INBOX (re-issued well before 29 minutes) or polling, and
+//! Sent checked at every wake-up. A dropped connection is routine: it
+//! reconnects with the supervisor's backoff and resumes from the last UID
+//! stored, so nothing is missed. Tells the scheduler about new mail.
 
 use std::sync::Arc;
 use std::time::Duration;
