@@ -14,6 +14,7 @@
 //! - [`store`]: SQLite state, the outbox and the audit log;
 //! - [`mailbox`]: IMAP and SMTP adapters, no rules;
 //! - [`daemon`]: the tokio tasks that tie everything together;
+//! - [`demo`]: the offline replay of a sample mailbox (`relance demo`);
 //! - [`cli`]: the command line.
 
 pub mod calendar;
@@ -23,6 +24,7 @@ pub mod clock;
 pub mod compose;
 pub mod config;
 pub mod daemon;
+pub mod demo;
 pub mod detect;
 pub mod domain;
 pub mod engine;

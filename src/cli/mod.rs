@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::clock::Clock;
 use crate::config::{self, Config};
 
+mod ledger;
+mod report;
 mod tools;
 
 /// Chases unpaid invoices from your own mailbox.
@@ -43,6 +45,8 @@ pub enum Command {
     Status(JsonFlag),
     /// One invoice, its thread and its full audit log.
     Show {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
         invoice: String,
         #[command(flatten)]
         json: JsonFlag,
@@ -51,25 +55,55 @@ pub enum Command {
     #[command(subcommand)]
     Invoice(InvoiceCommand),
     /// Import invoices from a CSV file (number,client_email,client_name,amount,currency,issue_date,due_date).
+    ///
+    /// The header line is required and names the columns, in any order;
+    /// client_name, currency and due_date may be left out or empty (the
+    /// address, detect.default-currency, issue date + payment terms).
+    /// Comma or semicolon separated; dates YYYY-MM-DD or DD/MM/YYYY; amounts
+    /// 1250.00 or "1 250,00". Every bad line is reported and nothing is
+    /// imported unless all lines are good; importing a file again skips the
+    /// invoices already recorded.
     Import { file: PathBuf },
     /// Record that an invoice was paid (in full, or `--amount` for part of it).
     Paid {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
         invoice: String,
+        /// The amount received (1250.00 or "1 250,00"), for a partial payment.
         #[arg(long)]
         amount: Option<String>,
     },
     /// Record a payment promise: the ladder waits until DATE plus the grace delay.
-    Promise { invoice: String, date: NaiveDate },
+    Promise {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
+        invoice: String,
+        /// The promised date, YYYY-MM-DD.
+        date: NaiveDate,
+    },
     /// Pause reminders for a client (email, domain or name) or an invoice.
-    Pause { target: String },
+    Pause {
+        /// An invoice number (or CLIENT_EMAIL:NUMBER), a client's email
+        /// address, its domain (client.fr or @client.fr) or its name.
+        target: String,
+    },
     /// Resume reminders for a client or an invoice.
-    Resume { target: String },
+    Resume {
+        /// As for `pause`: invoice, client email, domain or name.
+        target: String,
+    },
     /// Allow the formal notice (step 5) for this invoice's client.
-    ConfirmNotice { invoice: String },
+    ConfirmNotice {
+        /// Invoice number, or CLIENT_EMAIL:NUMBER when several clients use
+        /// the number (the error lists them in that form).
+        invoice: String,
+    },
     /// The plan the engine would follow from the current state.
     Simulate {
+        /// First day of the plan (local); default: now.
         #[arg(long)]
         from: Option<NaiveDate>,
+        /// Last day of the plan (local, inclusive); default: 60 days after the start.
         #[arg(long)]
         until: Option<NaiveDate>,
         #[command(flatten)]
@@ -218,6 +252,17 @@ fn tool_config(cli: &Cli) -> anyhow::Result<Config> {
     }
 }
 
+/// The configuration, the daemon's database and "now", for a command that
+/// only reads.
+fn reading(cli: &Cli, clock: &Clock) -> anyhow::Result<ledger::Session> {
+    ledger::Session::open(load_config(cli)?, clock.now())
+}
+
+/// Same as [`reading`] for a command that writes (records the first run date).
+fn writing(cli: &Cli, clock: &Clock) -> anyhow::Result<ledger::Session> {
+    ledger::Session::open_for_writing(load_config(cli)?, clock.now())
+}
+
 fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::CheckConfig => {
@@ -228,6 +273,30 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
         Command::Classify { files, json } => tools::classify(files, json.json),
         Command::Run { once } => run_daemon(cli, clock, *once),
+        Command::Status(json) => report::status(&reading(cli, clock)?, json.json),
+        Command::Show { invoice, json } => report::show(&reading(cli, clock)?, invoice, json.json),
+        Command::Simulate { from, until, json } => {
+            report::simulate(&reading(cli, clock)?, *from, *until, json.json)
+        }
+        Command::Invoice(cmd) => ledger::invoice(&writing(cli, clock)?, cmd),
+        Command::Import { file } => ledger::import(&writing(cli, clock)?, file),
+        Command::Paid { invoice, amount } => {
+            ledger::paid(&writing(cli, clock)?, invoice, amount.as_deref())
+        }
+        Command::Promise { invoice, date } => {
+            ledger::promise(&writing(cli, clock)?, invoice, *date)
+        }
+        Command::Pause { target } => ledger::pause(&writing(cli, clock)?, target, true),
+        Command::Resume { target } => ledger::pause(&writing(cli, clock)?, target, false),
+        Command::ConfirmNotice { invoice } => {
+            ledger::confirm_notice(&writing(cli, clock)?, invoice)
+        }
+        Command::Demo { out } => {
+            let out = out.clone().unwrap_or_else(|| PathBuf::from("demo-out"));
+            let report = crate::demo::run(&out)?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         other => {
             let _ = clock;
             anyhow::bail!("command {other:?} is not available in this build")

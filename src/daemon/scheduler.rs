@@ -18,7 +18,7 @@ use crate::compose;
 use crate::domain::{InvoiceId, Mode, StepAction};
 use crate::engine::Action;
 use crate::mailbox::Uid;
-use crate::pipeline::{AttachmentFetch, Due, FolderKind};
+use crate::pipeline::{self, AttachmentFetch, Due, FolderKind};
 
 /// Longest sleep on the system clock: wake-ups are re-checked this often,
 /// which also absorbs wall-clock jumps.
@@ -225,7 +225,7 @@ impl Scheduler {
             let bodies = session.fetch_bodies(&[Uid(fetch.location.uid)]).await?;
             match bodies
                 .first()
-                .and_then(|m| extract_attachment(&m.raw, &fetch))
+                .and_then(|m| pipeline::extract_attachment(&m.raw, &fetch.part))
             {
                 Some(attachment) => out.push((fetch.invoice, attachment)),
                 None => tracing::warn!(
@@ -261,18 +261,4 @@ impl Scheduler {
         }
         Ok(())
     }
-}
-
-/// The part `fetch.part` of an original message, decoded.
-fn extract_attachment(raw: &[u8], fetch: &AttachmentFetch) -> Option<compose::Attachment> {
-    let view = crate::detect::MailView::parse(raw)?;
-    let part = view
-        .attachments
-        .iter()
-        .find(|a| a.imap_section == fetch.part)?;
-    Some(compose::Attachment {
-        filename: fetch.filename.clone(),
-        content_type: fetch.content_type.clone(),
-        content: view.attachment_bytes(part).to_vec(),
-    })
 }

@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 
 pub use mail::AttachmentRef;
 pub(crate) use mail::MailView;
+/// French and English amount notation, shared with the CLI's `--amount`.
+pub use parse::amount as parse_amount;
 pub use rules::{Candidates, Overrides, Rules};
 
 use crate::domain::{Currency, EmailAddress, InvoiceNumber, MessageId, Money};

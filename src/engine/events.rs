@@ -354,10 +354,12 @@ impl Folder<'_> {
     }
 }
 
+/// The last email sent strictly before `at`: a report cannot be about a
+/// message sent at the same instant or later.
 fn last_email_before(history: &[Sent], at: DateTime<Utc>) -> Option<&Sent> {
     history
         .iter()
-        .filter(|s| s.at <= at)
+        .filter(|s| s.at < at)
         .filter(|s| {
             matches!(
                 s.kind,

@@ -96,14 +96,15 @@ impl<'a> Ctx<'a> {
         self.policy.excluded || self.overdue_balance() < self.policy.min_amount
     }
 
-    /// Contacts that can still receive mail, billing contact first.
+    /// Contacts that can still receive mail, billing contact first. A
+    /// billing contact is the fallback (SPEC §4): it joins once an address
+    /// of the client bounced, or when no other contact is left.
     pub fn deliverable(&self) -> Vec<EmailAddress> {
-        let mut contacts: Vec<_> = self
-            .case
-            .contacts
-            .iter()
-            .filter(|c| !c.bounced && !self.folded.bounced.contains(&c.address))
-            .collect();
+        let bounced = |c: &&super::Contact| c.bounced || self.folded.bounced.contains(&c.address);
+        let mut contacts: Vec<_> = self.case.contacts.iter().filter(|c| !bounced(c)).collect();
+        let fallback =
+            self.case.contacts.iter().any(|c| bounced(&c)) || contacts.iter().all(|c| c.billing);
+        contacts.retain(|c| fallback || !c.billing);
         contacts.sort_by_key(|c| !c.billing);
         contacts.into_iter().map(|c| c.address.clone()).collect()
     }

@@ -7,14 +7,29 @@
 //! drives it from an in-memory mailbox, and the CLI's `preview` uses its
 //! rendering. Rules stay in the pure modules; this only wires them to data.
 
+mod index;
+mod ingest;
+mod load;
+mod notify;
+mod plan;
+mod prepare;
+mod records;
+mod render;
+mod reply;
+mod user;
+
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
 
 use crate::compose::{self, Templates};
 use crate::config::Config;
 use crate::detect;
 use crate::domain::{ClientId, EmailAddress, InvoiceId, MessageId, OutboxId, ReplyClass};
-use crate::engine::Action;
+use crate::engine::{Action, Case, Decision};
 use crate::store::{self, Location, Store};
+
+pub use prepare::extract_attachment;
 
 /// Errors of the flow: the store failed, or a template could not render.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +152,8 @@ pub struct Pipeline {
     config: Config,
     templates: Templates,
     rules: detect::Rules,
+    /// The thread index, rebuilt only when the store changed behind it.
+    index: Mutex<index::Cache>,
 }
 
 impl Pipeline {
@@ -144,8 +161,14 @@ impl Pipeline {
     /// directory) and the detection rules; a bad template is a configuration
     /// error.
     pub fn new(config: Config) -> anyhow::Result<Pipeline> {
-        let _ = config;
-        todo!("pipeline helper")
+        let templates = load::templates(config.templates_dir.as_deref())?;
+        let rules = config.detect_rules();
+        Ok(Pipeline {
+            config,
+            templates,
+            rules,
+            index: Mutex::new(index::Cache::default()),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -169,8 +192,7 @@ impl Pipeline {
         folder: FolderKind,
         headers: &HeaderSummary,
     ) -> Result<bool> {
-        let _ = (store, folder, headers);
-        todo!("pipeline helper")
+        ingest::wants_body(self, store, folder, headers)
     }
 
     /// Reads one message and records what it means.
@@ -182,27 +204,29 @@ impl Pipeline {
         raw: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Ingested> {
-        let _ = (store, folder, location, raw, now);
-        todo!("pipeline helper")
+        ingest::ingest(self, store, folder, location, raw, now)
     }
 
     /// Runs the engine over every case.
     pub fn plan(&self, store: &Store, now: DateTime<Utc>) -> Result<Plan> {
-        let _ = (store, now);
-        todo!("pipeline helper")
+        plan::plan(self, store, now)
+    }
+
+    /// Every case with the engine's decision at `now` (for `status`, the
+    /// demo's summary): the same policies as [`Pipeline::plan`].
+    pub fn decisions(&self, store: &Store, now: DateTime<Utc>) -> Result<Vec<(Case, Decision)>> {
+        plan::decisions(self, store, now)
     }
 
     /// Decides again for `due.client` just before sending: is the same
     /// action still due?
     pub fn still_due(&self, store: &Store, due: &Due, now: DateTime<Utc>) -> Result<bool> {
-        let _ = (store, due, now);
-        todo!("pipeline helper")
+        plan::still_due(self, store, due, now)
     }
 
     /// The attachments to fetch before [`Pipeline::prepare`].
     pub fn attachments_needed(&self, store: &Store, due: &Due) -> Result<Vec<AttachmentFetch>> {
-        let _ = (store, due);
-        todo!("pipeline helper")
+        prepare::attachments_needed(store, due)
     }
 
     /// Composes the message for `due` and records its intent (outbox row in
@@ -215,23 +239,37 @@ impl Pipeline {
         attachments: Vec<(InvoiceId, compose::Attachment)>,
         now: DateTime<Utc>,
     ) -> Result<Prepared> {
-        let _ = (store, due, attachments, now);
-        todo!("pipeline helper")
+        prepare::prepare(self, store, due, attachments, now)
     }
 
     /// The forewarning of tomorrow's automatic sends (SPEC §6), prepared and
     /// recorded like any message to the user; `None` when nothing is planned
     /// for the next business day or it was already sent today.
     pub fn forewarning(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Prepared>> {
-        let _ = (store, now);
-        todo!("pipeline helper")
+        notify::forewarning(self, store, now)
     }
 
     /// The weekly digest (aged balance, what was sent, what is planned);
     /// `None` when it is not the configured day and hour or was already sent
     /// this week.
     pub fn digest(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Prepared>> {
-        let _ = (store, now);
-        todo!("pipeline helper")
+        notify::digest(self, store, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daemon_can_share_one_pipeline_between_threads() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let pipeline = Pipeline::new(Config::default_for_tools()).unwrap();
+        shared(&pipeline);
+        assert!(
+            pipeline
+                .templates()
+                .has(crate::domain::Language::Fr, "step1")
+        );
     }
 }

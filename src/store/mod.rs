@@ -15,6 +15,7 @@ mod import;
 mod invoices;
 mod messages;
 mod outbox;
+mod pipeline_queries;
 mod schema;
 mod sql;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use import::{ImportReport, ImportRow};
 pub use invoices::{Attachment, InvoiceRow, NewInvoice, Original};
 pub use messages::{FolderState, Location, MessageRow, NewMessage};
 pub use outbox::{NewIntent, OutboxRow, Purpose};
+pub use pipeline_queries::{EventReading, IndexInvoice, IndexRows, IndexStamp};
 pub use sql::{Actor, ContactSource, Direction, EventTag, InvoiceSource, OutboxKind, OutboxState};
 
 /// How long a writer waits for another process's lock before giving up.

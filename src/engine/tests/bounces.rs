@@ -94,3 +94,14 @@ fn a_client_without_any_contact_is_paused_with_one_alert() {
             .is_empty()
     );
 }
+
+#[test]
+fn the_billing_contact_is_kept_for_after_a_bounce() {
+    let mut c = one_invoice();
+    c.contacts = vec![contact(COMPTA, false), contact(BILLING, true)];
+    let got = decide(&c, &policy(), t("2026-03-04T08:00"));
+    assert!(matches!(
+        got.actions.as_slice(),
+        [Action::Step { step: StepNo(1), recipients, .. }] if recipients == &vec![addr(COMPTA)]
+    ));
+}
