@@ -225,6 +225,37 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// `relance run`: logs to stderr as configured, then the daemon on a tokio
+/// runtime of its own, stopped by SIGTERM or SIGINT.
+fn run_daemon(cli: &Cli, clock: &Clock, once: bool) -> anyhow::Result<ExitCode> {
+    let config = load_config(cli)?;
+    init_tracing(&config.logging);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let opts = crate::daemon::RunOptions { once };
+    runtime.block_on(crate::daemon::run(config, clock.clone(), shutdown, opts))?;
+    // Blocking tasks (a secret command, a store write) get a bounded time.
+    runtime.shutdown_timeout(crate::daemon::STOP_GRACE);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `[logging]` settings: a tracing filter (`RUST_LOG` wins when set),
+/// text or JSON lines, on stderr (journald adds its own timestamps).
+fn init_tracing(logging: &config::Logging) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&logging.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match logging.format {
+        config::LogFormat::Text => builder.try_init(),
+        config::LogFormat::Json => builder.json().try_init(),
+    };
+}
+
 /// `detect` and `classify` work without a configuration: the file named by
 /// `--config` when given, else the default file when it exists, else the
 /// built-in defaults.
@@ -256,6 +287,7 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
         Command::Classify { files, json } => tools::classify(files, json.json),
+        Command::Run { once } => run_daemon(cli, clock, *once),
         Command::Status(json) => report::status(&reading(cli, clock)?, json.json),
         Command::Show { invoice, json } => report::show(&reading(cli, clock)?, invoice, json.json),
         Command::Simulate { from, until, json } => {
