@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{self, Config};
 
 mod ledger;
+mod preview;
 mod report;
 mod tools;
 
@@ -312,9 +313,19 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        other => {
-            let _ = clock;
-            anyhow::bail!("command {other:?} is not available in this build")
-        }
+        Command::Preview {
+            invoice,
+            step,
+            at,
+            out,
+        } => preview::preview(
+            &reading(cli, clock)?,
+            &preview::Request {
+                invoice,
+                step: *step,
+                at: *at,
+                out: out.as_deref(),
+            },
+        ),
     }
 }

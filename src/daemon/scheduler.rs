@@ -17,8 +17,7 @@ use crate::calendar::Calendar;
 use crate::compose;
 use crate::domain::{InvoiceId, Mode, StepAction};
 use crate::engine::Action;
-use crate::mailbox::Uid;
-use crate::pipeline::{self, AttachmentFetch, Due, FolderKind};
+use crate::pipeline::{AttachmentFetch, Due, FolderKind};
 
 /// Longest sleep on the system clock: wake-ups are re-checked this often,
 /// which also absorbs wall-clock jumps.
@@ -204,39 +203,16 @@ impl Scheduler {
             .map(drop)
     }
 
-    /// The invoices' original attachments, fetched again by location; one
-    /// that cannot be found is left out (the reminder still goes).
+    /// The invoices' original attachments, fetched again by location.
     async fn fetch_attachments(
         &mut self,
         fetches: Vec<AttachmentFetch>,
     ) -> anyhow::Result<Vec<(InvoiceId, compose::Attachment)>> {
-        let mut out = Vec::new();
-        for fetch in fetches {
-            let session = self.executor.imap.get().await?;
-            let state = session.examine(&fetch.location.folder).await?;
-            if state.uid_validity != fetch.location.uidvalidity {
-                tracing::warn!(
-                    invoice = fetch.invoice.0,
-                    folder = fetch.location.folder,
-                    "the original moved (UIDVALIDITY changed): attachment left out"
-                );
-                continue;
-            }
-            let bodies = session.fetch_bodies(&[Uid(fetch.location.uid)]).await?;
-            match bodies
-                .first()
-                .and_then(|m| pipeline::extract_attachment(&m.raw, &fetch.part))
-            {
-                Some(attachment) => out.push((fetch.invoice, attachment)),
-                None => tracing::warn!(
-                    invoice = fetch.invoice.0,
-                    uid = fetch.location.uid,
-                    part = fetch.part,
-                    "attachment not found in the original"
-                ),
-            }
+        if fetches.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let session = self.executor.imap.get().await?;
+        session::fetch_attachments(session, fetches).await
     }
 
     /// The forewarning and the digest, when the pipeline says they are due.

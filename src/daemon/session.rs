@@ -7,7 +7,10 @@ use anyhow::Context as _;
 
 use super::db::Db;
 use super::settings;
-use crate::mailbox::{self, ImapSession};
+use crate::compose;
+use crate::domain::InvoiceId;
+use crate::mailbox::{self, ImapSession, Uid};
+use crate::pipeline::{self, AttachmentFetch};
 
 /// The folders the daemon reads and writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,4 +109,39 @@ impl LazySession {
             session.logout().await;
         }
     }
+}
+
+/// The invoices' original attachments, fetched again by location (the whole
+/// original once, then the part decoded locally); one that cannot be found
+/// is left out with a warning, so the reminder still goes.
+pub async fn fetch_attachments(
+    session: &mut ImapSession,
+    fetches: Vec<AttachmentFetch>,
+) -> anyhow::Result<Vec<(InvoiceId, compose::Attachment)>> {
+    let mut out = Vec::new();
+    for fetch in fetches {
+        let state = session.examine(&fetch.location.folder).await?;
+        if state.uid_validity != fetch.location.uidvalidity {
+            tracing::warn!(
+                invoice = fetch.invoice.0,
+                folder = fetch.location.folder,
+                "the original moved (UIDVALIDITY changed): attachment left out"
+            );
+            continue;
+        }
+        let bodies = session.fetch_bodies(&[Uid(fetch.location.uid)]).await?;
+        match bodies
+            .first()
+            .and_then(|m| pipeline::extract_attachment(&m.raw, &fetch.part))
+        {
+            Some(attachment) => out.push((fetch.invoice, attachment)),
+            None => tracing::warn!(
+                invoice = fetch.invoice.0,
+                uid = fetch.location.uid,
+                part = fetch.part,
+                "attachment not found in the original"
+            ),
+        }
+    }
+    Ok(out)
 }
