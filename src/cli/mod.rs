@@ -284,6 +284,9 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => {
             let config = load_config(cli)?;
             println!("{}", config.summary());
+            // The templates are part of the configuration: compile them too.
+            crate::pipeline::Pipeline::new(config)?;
+            println!("Templates: all compiled and test-rendered");
             Ok(ExitCode::SUCCESS)
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),

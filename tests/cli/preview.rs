@@ -59,3 +59,29 @@ fn preview_of_a_named_step_and_of_the_formal_notice() {
         "{err}"
     );
 }
+
+#[test]
+fn a_broken_user_template_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fr = dir.path().join("tpl/fr");
+    std::fs::create_dir_all(&fr).unwrap();
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/fr/step1.j2"
+    ))
+    .unwrap();
+    std::fs::write(
+        fr.join("step1.j2"),
+        format!("{builtin}\n{{{{ client.nmae }}}}\n"),
+    )
+    .unwrap();
+    let config = format!(
+        "{}\n[templates]\ndir = \"{}\"\n",
+        crate::support::CONFIG,
+        dir.path().join("tpl").display()
+    );
+    let env = Env::with_config(&config);
+    let err = env.fails(NOW, &["check-config"], 78);
+    assert!(err.contains("step1.j2:"), "{err}");
+    assert!(err.contains("unknown variable 'client.nmae'"), "{err}");
+}
