@@ -7,6 +7,8 @@
 
 #[path = "cli/ledger.rs"]
 mod ledger;
+#[path = "cli/preview.rs"]
+mod preview;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/show.rs"]

@@ -24,7 +24,7 @@ use crate::store::{ContactSource, InvoiceRow, InvoiceSource, NewEvent, NewInvoic
 
 pub(super) use import::import;
 pub(super) use session::{Session, emit};
-pub(super) use target::resolve_invoice;
+pub(in crate::cli) use target::resolve_invoice;
 use target::{Target, resolve_target};
 
 /// Parses a positive amount written `1250.00`, `1 250,00` or `1,250.00`.

@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{self, Config};
 
 mod ledger;
+mod preview;
 mod report;
 mod tools;
 
@@ -176,12 +177,27 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("expected an RFC 3339 instant such as 2026-03-02T09:00:00+01:00: {e}"))
 }
 
+/// Commands that print end quietly when their reader goes away (`relance
+/// status | head`), as Unix tools do. The Rust runtime ignores SIGPIPE so
+/// writes fail with EPIPE instead; the daemon keeps that, since a dropped
+/// server connection must be an error, not a death.
+fn restore_sigpipe() {
+    // SAFETY: called once at start-up, before any thread is spawned;
+    // resetting a signal disposition to its default has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// EX_CONFIG from sysexits.h: systemd's `RestartPreventExitStatus=78`.
 const EXIT_CONFIG: u8 = 78;
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Run { .. }) {
+        restore_sigpipe();
+    }
     let clock = cli.now.map_or_else(Clock::system, Clock::fixed);
     match dispatch(&cli, &clock) {
         Ok(code) => code,
@@ -208,6 +224,37 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
         eprintln!("relance: warning: {warning}");
     }
     Ok(config)
+}
+
+/// `relance run`: logs to stderr as configured, then the daemon on a tokio
+/// runtime of its own, stopped by SIGTERM or SIGINT.
+fn run_daemon(cli: &Cli, clock: &Clock, once: bool) -> anyhow::Result<ExitCode> {
+    let config = load_config(cli)?;
+    init_tracing(&config.logging);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let opts = crate::daemon::RunOptions { once };
+    runtime.block_on(crate::daemon::run(config, clock.clone(), shutdown, opts))?;
+    // Blocking tasks (a secret command, a store write) get a bounded time.
+    runtime.shutdown_timeout(crate::daemon::STOP_GRACE);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `[logging]` settings: a tracing filter (`RUST_LOG` wins when set),
+/// text or JSON lines, on stderr (journald adds its own timestamps).
+fn init_tracing(logging: &config::Logging) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&logging.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match logging.format {
+        config::LogFormat::Text => builder.try_init(),
+        config::LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 /// `detect` and `classify` work without a configuration: the file named by
@@ -237,10 +284,14 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => {
             let config = load_config(cli)?;
             println!("{}", config.summary());
+            // The templates are part of the configuration: compile them too.
+            crate::pipeline::Pipeline::new(config)?;
+            println!("Templates: all compiled and test-rendered");
             Ok(ExitCode::SUCCESS)
         }
         Command::Detect { files, json } => tools::detect(&tool_config(cli)?, files, json.json),
         Command::Classify { files, json } => tools::classify(files, json.json),
+        Command::Run { once } => run_daemon(cli, clock, *once),
         Command::Status(json) => report::status(&reading(cli, clock)?, json.json),
         Command::Show { invoice, json } => report::show(&reading(cli, clock)?, invoice, json.json),
         Command::Simulate { from, until, json } => {
@@ -265,9 +316,19 @@ fn dispatch(cli: &Cli, clock: &Clock) -> anyhow::Result<ExitCode> {
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        other => {
-            let _ = clock;
-            anyhow::bail!("command {other:?} is not available in this build")
-        }
+        Command::Preview {
+            invoice,
+            step,
+            at,
+            out,
+        } => preview::preview(
+            &reading(cli, clock)?,
+            &preview::Request {
+                invoice,
+                step: *step,
+                at: *at,
+                out: out.as_deref(),
+            },
+        ),
     }
 }

@@ -26,6 +26,11 @@ pub enum Error {
     /// A value is wrong but the parser gave no place for it.
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
+    /// A message template (built-in, or from the templates directory) does
+    /// not compile or names an unknown variable; the message names the file
+    /// and line.
+    #[error("invalid message template: {0}")]
+    Template(String),
     /// A secret named by the configuration could not be obtained.
     #[error("{origin}: {message}")]
     Secret { origin: String, message: String },

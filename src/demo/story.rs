@@ -38,8 +38,15 @@ pub(super) fn incoming(
             invoice, client, ..
         } => {
             let inv = sim.store.invoice(*invoice)?;
+            let to = sim
+                .store
+                .contacts(*client)?
+                .iter()
+                .map(|c| c.address.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             let what = format!(
-                "invoice {} of {} due {} sent to {from}: tracked",
+                "invoice {} of {} due {} found in Sent (to {to}): tracked",
                 inv.number,
                 inv.amount.format(sim.pipeline.config().company.language),
                 inv.due_date

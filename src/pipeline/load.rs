@@ -8,15 +8,17 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::compose::{TemplateSource, Templates};
+use crate::config;
 use crate::domain::Language;
 
 /// The compiled templates; `dir` overrides the built-in ones.
 pub(super) fn templates(dir: Option<&Path>) -> anyhow::Result<Templates> {
     let overrides = match dir {
-        Some(dir) => read_dir(dir)?,
+        Some(dir) => read_dir(dir).map_err(|e| config::Error::Template(format!("{e:#}")))?,
         None => Vec::new(),
     };
-    Templates::load(overrides).context("invalid message template")
+    // A bad template is a configuration error: exit 78, no restart loop.
+    Ok(Templates::load(overrides).map_err(|e| config::Error::Template(e.to_string()))?)
 }
 
 /// Every `<dir>/<lang>/<name>.j2`, sorted so errors come in a stable order.

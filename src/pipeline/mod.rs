@@ -13,6 +13,7 @@ mod load;
 mod notify;
 mod plan;
 mod prepare;
+mod preview;
 mod records;
 mod render;
 mod reply;
@@ -25,7 +26,7 @@ use chrono::{DateTime, Utc};
 use crate::compose::{self, Templates};
 use crate::config::Config;
 use crate::detect;
-use crate::domain::{ClientId, EmailAddress, InvoiceId, MessageId, OutboxId, ReplyClass};
+use crate::domain::{ClientId, EmailAddress, InvoiceId, MessageId, OutboxId, ReplyClass, StepNo};
 use crate::engine::{Action, Case, Decision};
 use crate::store::{self, Location, Store};
 
@@ -240,6 +241,31 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Prepared> {
         prepare::prepare(self, store, due, attachments, now)
+    }
+
+    /// The step `relance preview` shows for `invoice`: the one the engine
+    /// would take at `at` (now or planned next), or step `step` when named.
+    pub fn preview_due(
+        &self,
+        store: &Store,
+        invoice: InvoiceId,
+        step: Option<StepNo>,
+        at: DateTime<Utc>,
+    ) -> Result<Due> {
+        preview::preview_due(self, store, invoice, step, at)
+    }
+
+    /// Composes `due` exactly as [`Pipeline::prepare`] would, records
+    /// nothing, and returns the message bytes and, for step 5, the notice PDF.
+    pub fn render(
+        &self,
+        store: &Store,
+        due: &Due,
+        attachments: Vec<(InvoiceId, compose::Attachment)>,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
+        let out = prepare::outgoing(self, store, due, attachments, now)?;
+        Ok((out.composed.bytes, out.notice_pdf))
     }
 
     /// The forewarning of tomorrow's automatic sends (SPEC §6), prepared and

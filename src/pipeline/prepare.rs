@@ -79,7 +79,20 @@ pub(super) fn prepare(
     attachments: Vec<(InvoiceId, compose::Attachment)>,
     now: DateTime<Utc>,
 ) -> Result<Prepared> {
-    let out = match &due.action {
+    let out = outgoing(p, store, due, attachments, now)?;
+    record(p, store, out, now)
+}
+
+/// Composes the message for `due` without recording anything: what
+/// [`prepare`] records, and what `relance preview` shows.
+pub(super) fn outgoing(
+    p: &Pipeline,
+    store: &Store,
+    due: &Due,
+    attachments: Vec<(InvoiceId, compose::Attachment)>,
+    now: DateTime<Utc>,
+) -> Result<Outgoing> {
+    Ok(match &due.action {
         Action::Step {
             step,
             action: StepAction::CallTask,
@@ -117,8 +130,7 @@ pub(super) fn prepare(
             let ask = (invoices, contacts, UserKind::EndOfSequence, None);
             to_user(p, store, due, ask, purpose, now)?
         }
-    };
-    record(p, store, out, now)
+    })
 }
 
 /// Records the intent and its audit entry together, and teaches the thread

@@ -9,6 +9,7 @@
 mod audit;
 mod case;
 mod clients;
+mod daemon_queries;
 mod events;
 mod import;
 mod invoices;

@@ -94,13 +94,13 @@ pub(crate) fn purpose(r: &Row<'_>, first: usize) -> rusqlite::Result<Purpose> {
     })
 }
 
-const OUTBOX_SELECT: &str = "SELECT id, client_id, kind, step, action, promise_not_kept,
+pub(super) const OUTBOX_SELECT: &str = "SELECT id, client_id, kind, step, action, promise_not_kept,
         alert, event_id, recipients, message_id, state, attempts, last_error, created_at,
         sent_at,
         (SELECT group_concat(invoice_id, ' ') FROM outbox_invoices WHERE outbox_id = o.id)
     FROM outbox o";
 
-fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
+pub(super) fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
     let invoices: Option<String> = r.get(15)?;
     let mut invoices: Vec<InvoiceId> = invoices
         .unwrap_or_default()

@@ -4,10 +4,10 @@
 //! feed history, the rate limit, the forewarning and the digest.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::outbox::{OutboxRow, purpose};
-use super::sql::{Day, OutboxKind, Stamp, split_addresses};
+use super::outbox::{OUTBOX_SELECT, OutboxRow, outbox_row};
+use super::sql::{Day, OutboxKind, Stamp};
 use super::{Context, Result, Store};
 use crate::domain::{
     ClientId, EmailAddress, EventId, InvoiceId, InvoiceNumber, InvoiceStatus, MessageId,
@@ -54,35 +54,6 @@ pub struct EventReading {
     pub date: Option<NaiveDate>,
     /// The words that decided the classification, when a message did.
     pub evidence: Option<String>,
-}
-
-const OUTBOX_ROW_SELECT: &str = "SELECT o.id, o.client_id, kind, step, action, promise_not_kept,
-        alert, event_id, recipients, message_id, state, attempts, last_error, created_at,
-        sent_at,
-        (SELECT group_concat(invoice_id, ' ') FROM outbox_invoices WHERE outbox_id = o.id)
-    FROM outbox o";
-
-fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
-    let mut invoices: Vec<InvoiceId> = r
-        .get::<_, Option<String>>(15)?
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter_map(|s| s.parse().ok().map(InvoiceId))
-        .collect();
-    invoices.sort();
-    Ok(OutboxRow {
-        id: r.get(0)?,
-        client: r.get(1)?,
-        purpose: purpose(r, 2)?,
-        recipients: split_addresses(&r.get::<_, String>(8)?)?,
-        message_id: r.get(9)?,
-        state: r.get(10)?,
-        attempts: r.get(11)?,
-        last_error: r.get(12)?,
-        created_at: r.get::<_, Stamp>(13)?.0,
-        sent_at: r.get::<_, Option<Stamp>>(14)?.map(|s| s.0),
-        invoices,
-    })
 }
 
 /// Rows that went out or may have (a `sending` row's outcome is unknown).
@@ -185,7 +156,7 @@ impl Store {
     ) -> Result<Vec<OutboxRow>> {
         let what = || format!("list the messages sent to client {client:?} since {since:?}");
         let sql = format!(
-            "{OUTBOX_ROW_SELECT} WHERE {WENT_OUT} AND (?1 IS NULL OR o.client_id = ?1)
+            "{OUTBOX_SELECT} WHERE {WENT_OUT} AND (?1 IS NULL OR o.client_id = ?1)
                AND (?2 IS NULL OR COALESCE(sent_at, created_at) >= ?2)
              ORDER BY COALESCE(sent_at, created_at), o.id"
         );

@@ -232,6 +232,20 @@ impl MailServer {
         flags
     }
 
+    /// `UID THREAD REFERENCES UTF-8 ALL` in the folder: the `* THREAD` line,
+    /// e.g. `* THREAD (1 2)` when both messages are one conversation.
+    pub fn thread(&self, address: &str, folder: &str) -> String {
+        let mut imap = self.imap(address);
+        imap.examine(folder);
+        let (untagged, _) = imap.command("UID THREAD REFERENCES UTF-8 ALL");
+        imap.logout();
+        untagged
+            .iter()
+            .map(|l| wire::lossy(l))
+            .find(|l| l.starts_with("* THREAD"))
+            .unwrap_or_default()
+    }
+
     pub fn uid_validity(&self, address: &str, folder: &str) -> u32 {
         let mut imap = self.imap(address);
         let validity = imap.examine(folder);
@@ -273,6 +287,18 @@ impl MailServer {
             .unwrap_or_else(|e| fail(&format!("cannot chown the new uidlist: {e}")));
         std::fs::rename(&replacement, &uidlist)
             .unwrap_or_else(|e| fail(&format!("cannot replace {}: {e}", uidlist.display())));
+        // Dovecot reads the uidlist again only when the Maildir looks
+        // changed; a folder untouched for a few seconds is "quick-synced"
+        // from its index, which still holds the old UIDVALIDITY. Without the
+        // index it rebuilds from the uidlist, as after a restore.
+        for index in ["dovecot.index", "dovecot.index.log", "dovecot.index.cache"] {
+            let path = folder_dir.join(index);
+            if let Err(e) = std::fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                fail(&format!("cannot remove {}: {e}", path.display()));
+            }
+        }
         let seen = self.uid_validity(address, folder);
         if seen == old {
             fail(&format!(

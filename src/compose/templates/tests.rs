@@ -136,3 +136,27 @@ fn notice_letter_subject_stays_on_its_line() {
         );
     }
 }
+
+#[test]
+fn one_overdue_invoice_is_written_in_the_singular() {
+    let t = Templates::builtin().unwrap();
+    for (lang, singular, plural) in [
+        (Language::Fr, "de la facture ci-dessous", "des factures"),
+        (Language::En, "the invoice below", "the invoices below"),
+    ] {
+        let mut case = sample::case(lang);
+        case.invoices.truncate(1);
+        let ctx = case_context(&case, Some(&sample::step(4, "step4")));
+        let r = t.render(lang, "step4", &ctx).unwrap();
+        assert!(r.body.contains(singular), "{}", r.body);
+        assert!(!r.body.contains(plural), "{}", r.body);
+        let many = t
+            .render(
+                lang,
+                "step4",
+                &case_context(&sample::case(lang), Some(&sample::step(4, "step4"))),
+            )
+            .unwrap();
+        assert!(many.body.contains(plural), "{}", many.body);
+    }
+}

@@ -1,0 +1,240 @@
+//! The scheduler: plans at the injected clock's "now"; for each due action
+//! it syncs INBOX, asks whether it is still due, fetches the attachments,
+//! prepares (intent recorded first) and hands it to the executor; client
+//! messages only inside the sending window. Then the forewarning and the
+//! digest; then it sleeps until the next wake-up, new mail or shutdown.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::outbox::Executor;
+use super::session;
+use super::supervisor::{Backoff, RECONNECT_BASE};
+use crate::calendar::Calendar;
+use crate::compose;
+use crate::domain::{InvoiceId, Mode, StepAction};
+use crate::engine::Action;
+use crate::pipeline::{AttachmentFetch, Due, FolderKind};
+
+/// Longest sleep on the system clock: wake-ups are re-checked this often,
+/// which also absorbs wall-clock jumps.
+const MAX_NAP: Duration = Duration::from_secs(300);
+/// Shortest sleep between cycles, so a plan that keeps saying "now" (a dry
+/// run, a rate limit) never spins.
+const MIN_NAP: Duration = Duration::from_secs(1);
+/// With a manual clock (tests) the clock is polled this often: the test
+/// moves it without telling anyone.
+const MANUAL_NAP: Duration = Duration::from_millis(100);
+
+/// Plans and sends.
+pub struct Scheduler {
+    pub executor: Executor,
+    /// Actions already rendered in dry-run mode, not logged again.
+    rendered: Vec<Due>,
+}
+
+impl Scheduler {
+    /// A scheduler handing its messages to `executor`.
+    pub fn new(executor: Executor) -> Scheduler {
+        Scheduler {
+            executor,
+            rendered: Vec::new(),
+        }
+    }
+
+    /// Cycles until `shutdown`, woken early by `new_mail`.
+    pub async fn run(mut self, new_mail: std::sync::Arc<Notify>, shutdown: CancellationToken) {
+        let mut failures = Backoff::new(RECONNECT_BASE, MAX_NAP);
+        loop {
+            let nap = match self.cycle(&shutdown).await {
+                Ok(wake) => {
+                    failures.reset();
+                    self.nap(wake)
+                }
+                Err(err) => {
+                    self.executor.imap.after_error(&err);
+                    let delay = failures.next_delay();
+                    tracing::error!(
+                        error = format!("{err:#}"),
+                        retry_in_ms = delay.as_millis() as u64,
+                        "cycle failed; trying again"
+                    );
+                    delay
+                }
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = new_mail.notified() => {}
+                () = tokio::time::sleep(nap) => {}
+            }
+        }
+        self.executor.imap.close().await;
+    }
+
+    /// How long to sleep before the next cycle.
+    fn nap(&self, wake: Option<DateTime<Utc>>) -> Duration {
+        if self.executor.syncer.clock.is_manual() {
+            return MANUAL_NAP;
+        }
+        let now = self.executor.syncer.clock.now();
+        let until_wake = wake
+            .map(|w| (w - now).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(MAX_NAP);
+        let until_retry = self.executor.next_retry().map_or(MAX_NAP, |at| {
+            at.saturating_duration_since(tokio::time::Instant::now())
+        });
+        until_wake.min(until_retry).clamp(MIN_NAP, MAX_NAP)
+    }
+
+    /// One full pass at the clock's instant; returns when to wake next.
+    pub async fn cycle(
+        &mut self,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        self.executor.retry_pending().await?;
+        let now = self.executor.syncer.clock.now();
+        let plan = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.plan(s, now))
+            .await?;
+        let mut wake = plan.next_wake;
+        for due in plan.due {
+            if shutdown.is_cancelled() {
+                return Ok(wake);
+            }
+            if let Some(opens) = self.outside_window(&due) {
+                tracing::debug!(client = due.client.0, %opens, "outside the sending window: waiting");
+                wake = Some(wake.map_or(opens, |w| w.min(opens)));
+                continue;
+            }
+            if let Err(err) = self.carry_out(due).await {
+                if session::is_transient(&err) {
+                    return Err(err);
+                }
+                tracing::error!(
+                    error = format!("{err:#}"),
+                    "cannot carry out a due action; skipped"
+                );
+            }
+        }
+        self.for_the_user(now).await?;
+        Ok(wake)
+    }
+
+    /// For a client message outside the window: when the window opens.
+    fn outside_window(&self, due: &Due) -> Option<DateTime<Utc>> {
+        let client_message = matches!(
+            due.action,
+            Action::Step {
+                action: StepAction::Email | StepAction::Notice,
+                ..
+            }
+        );
+        let config = self.executor.syncer.db.pipeline().config().clone();
+        let calendar = Calendar::new(config.sequence.calendar);
+        let window = &config.sequence.window;
+        let now = self.executor.syncer.clock.now();
+        (client_message && !window.contains(&calendar, now))
+            .then(|| window.next_open(&calendar, now))
+    }
+
+    /// Sync, decide again, fetch attachments, prepare, deliver.
+    async fn carry_out(&mut self, due: Due) -> anyhow::Result<()> {
+        let dry_run = self.executor.syncer.db.pipeline().config().sequence.mode == Mode::DryRun;
+        if dry_run && self.rendered.contains(&due) {
+            return Ok(());
+        }
+        self.sync_inbox().await?;
+        let now = self.executor.syncer.clock.now();
+        let check = due.clone();
+        let still = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.still_due(s, &check, now))
+            .await?;
+        if !still {
+            tracing::info!(
+                client = due.client.0,
+                "no longer due after the last sync: not sent"
+            );
+            return Ok(());
+        }
+        let wanted = due.clone();
+        let fetches = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.attachments_needed(s, &wanted))
+            .await?;
+        let attachments = self.fetch_attachments(fetches).await?;
+        let client = due.client;
+        let prepare = due.clone();
+        let prepared = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.prepare(s, &prepare, attachments, now))
+            .await?;
+        tracing::info!(
+            client = client.0,
+            outbox = prepared.outbox.0,
+            reason = due.reason,
+            "prepared"
+        );
+        if dry_run {
+            self.rendered.push(due);
+        }
+        self.executor.deliver_prepared(prepared, client).await
+    }
+
+    async fn sync_inbox(&mut self) -> anyhow::Result<()> {
+        let inbox = self.executor.folders.inbox.clone();
+        let syncer = self.executor.syncer.clone();
+        let session = self.executor.imap.get().await?;
+        syncer
+            .sync(session, &inbox, FolderKind::Inbox)
+            .await
+            .map(drop)
+    }
+
+    /// The invoices' original attachments, fetched again by location.
+    async fn fetch_attachments(
+        &mut self,
+        fetches: Vec<AttachmentFetch>,
+    ) -> anyhow::Result<Vec<(InvoiceId, compose::Attachment)>> {
+        if fetches.is_empty() {
+            return Ok(Vec::new());
+        }
+        let session = self.executor.imap.get().await?;
+        session::fetch_attachments(session, fetches).await
+    }
+
+    /// The forewarning and the digest, when the pipeline says they are due.
+    async fn for_the_user(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let forewarning = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.forewarning(s, now))
+            .await?;
+        if let Some(prepared) = forewarning {
+            self.executor.deliver_to_user(prepared).await?;
+        }
+        let digest = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| p.digest(s, now))
+            .await?;
+        if let Some(prepared) = digest {
+            self.executor.deliver_to_user(prepared).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,375 @@
+//! Folder synchronisation by UID: headers only for every new message, full
+//! bodies only for the ones the pipeline wants, then ingest. The folder's
+//! UIDVALIDITY is stored with the last UID seen; when the server changes it,
+//! the folder is synced again from the start (ingest is idempotent by
+//! Message-ID, so no reply is classified twice). Also sets the `relance-*`
+//! keywords on understood replies and honours `relance-stop`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Mutex;
+
+use super::db::Db;
+use crate::clock::Clock;
+use crate::detect::MailView;
+use crate::mailbox::imap::HeaderSummary as RawHeaders;
+use crate::mailbox::{ImapSession, Uid};
+use crate::pipeline::{FolderKind, HeaderSummary, Ingested};
+use crate::store::{FolderState, Location};
+
+/// New messages handled per round trip (headers triaged, bodies fetched,
+/// ingested, progress saved).
+const CHUNK: usize = 200;
+
+/// The keyword a user sets on any message of a thread to stop its sequence.
+pub const STOP_KEYWORD: &str = "relance-stop";
+
+/// What the daemon needs to sync a folder; shared by the watcher and the
+/// scheduler, which both sync INBOX (the scheduler just before a send).
+#[derive(Clone)]
+pub struct Syncer {
+    pub db: Db,
+    pub clock: Clock,
+    /// Two syncs of one folder at once would save their progress out of
+    /// order; syncs are serialised.
+    lock: Arc<Mutex<()>>,
+}
+
+/// What one sync did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Synced {
+    /// New messages seen (headers fetched).
+    pub seen: usize,
+    /// Messages that meant something (an invoice, a reply, manual contact…).
+    pub meaningful: usize,
+    /// Clients stopped by a `relance-stop` keyword.
+    pub stopped: usize,
+}
+
+impl Synced {
+    /// Whether the plan may have changed.
+    pub fn changed(&self) -> bool {
+        self.meaningful > 0 || self.stopped > 0
+    }
+}
+
+impl Syncer {
+    /// A syncer over `db`, reading "now" from `clock`.
+    pub fn new(db: Db, clock: Clock) -> Syncer {
+        Syncer {
+            db,
+            clock,
+            lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Brings `folder` up to date. Selecting it again each time is also what
+    /// keeps a long-lived session healthy (Dovecot 2.3 drops sessions that
+    /// keep a large folder selected while another session appends to it).
+    pub async fn sync(
+        &self,
+        session: &mut ImapSession,
+        folder: &str,
+        kind: FolderKind,
+    ) -> anyhow::Result<Synced> {
+        let _one_at_a_time = self.lock.lock().await;
+        let state = session.select(folder).await?;
+        let uidvalidity = state.uid_validity;
+        let (mut last, fresh) = self.last_uid(folder, uidvalidity).await?;
+        if fresh {
+            // Stored even for an empty folder, so a later UIDVALIDITY
+            // change is noticed.
+            self.save(folder, uidvalidity, last).await?;
+        }
+        let top = state.uid_next.map_or(u32::MAX, |n| n.0.saturating_sub(1));
+        let mut synced = Synced::default();
+        if top > last {
+            let headers = session.fetch_headers(Uid(last + 1), Uid(top)).await?;
+            for chunk in headers.chunks(CHUNK) {
+                let at = Place {
+                    folder,
+                    uidvalidity,
+                    kind,
+                };
+                synced.meaningful += self.ingest_chunk(session, &at, chunk).await?;
+                synced.seen += chunk.len();
+                last = chunk.last().map_or(last, |h| h.uid.0);
+                self.save(folder, uidvalidity, last).await?;
+            }
+        }
+        synced.stopped = self.honour_stops(session, folder, uidvalidity).await?;
+        if synced.seen > 0 || synced.stopped > 0 {
+            tracing::info!(
+                folder,
+                seen = synced.seen,
+                meaningful = synced.meaningful,
+                stopped = synced.stopped,
+                "synced"
+            );
+        }
+        Ok(synced)
+    }
+
+    /// The last UID synced under `uidvalidity`, and whether the folder is
+    /// new or starts over: 0 (sync everything) when the folder was never
+    /// synced or its UIDVALIDITY changed, which is recorded.
+    async fn last_uid(&self, folder: &str, uidvalidity: u32) -> anyhow::Result<(u32, bool)> {
+        let name = folder.to_owned();
+        let stored = self.db.store(move |s| s.folder_state(&name)).await?;
+        match stored {
+            Some(s) if s.uidvalidity == uidvalidity => Ok((s.last_uid, false)),
+            Some(s) => {
+                tracing::warn!(
+                    folder,
+                    old = s.uidvalidity,
+                    new = uidvalidity,
+                    "UIDVALIDITY changed: syncing the folder again"
+                );
+                let name = folder.to_owned();
+                self.db
+                    .store(move |s| s.reset_folder(&name, uidvalidity))
+                    .await?;
+                Ok((0, true))
+            }
+            None => Ok((0, true)),
+        }
+    }
+
+    async fn save(&self, folder: &str, uidvalidity: u32, last_uid: u32) -> anyhow::Result<()> {
+        let state = FolderState {
+            folder: folder.to_owned(),
+            uidvalidity,
+            last_uid,
+            highest_modseq: None,
+        };
+        self.db.store(move |s| s.set_folder_state(&state)).await
+    }
+
+    /// Triage, fetch and ingest one chunk; returns how many messages meant
+    /// something. One bad message is logged and skipped.
+    async fn ingest_chunk(
+        &self,
+        session: &mut ImapSession,
+        at: &Place<'_>,
+        chunk: &[RawHeaders],
+    ) -> anyhow::Result<usize> {
+        let kind = at.kind;
+        let wanted = self.wanted(chunk, kind).await?;
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        let bodies = session.fetch_bodies(&wanted).await?;
+        let (folder, uidvalidity) = (at.folder.to_owned(), at.uidvalidity);
+        let now = self.clock.now();
+        let results = self
+            .db
+            .call(move |p, s| {
+                let out = bodies
+                    .into_iter()
+                    .map(|m| {
+                        let location = Location {
+                            folder: folder.clone(),
+                            uidvalidity,
+                            uid: m.uid.0,
+                        };
+                        (m.uid, p.ingest(s, kind, location, &m.raw, now))
+                    })
+                    .collect::<Vec<_>>();
+                Ok::<_, anyhow::Error>(out)
+            })
+            .await?;
+        let mut meaningful = 0;
+        for (uid, result) in results {
+            match result {
+                Ok(ingested) => {
+                    meaningful += usize::from(log_ingested(at.folder, uid, &ingested));
+                    if let Ingested::Reply { class, .. } = &ingested {
+                        tag(session, uid, &format!("relance-{}", class.as_str())).await?;
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(folder = at.folder, uid = uid.0, error = %err, "cannot read this message; skipped");
+                }
+            }
+        }
+        Ok(meaningful)
+    }
+
+    /// The UIDs of the chunk whose bodies the pipeline wants.
+    async fn wanted(&self, chunk: &[RawHeaders], kind: FolderKind) -> anyhow::Result<Vec<Uid>> {
+        let summaries: Vec<(Uid, HeaderSummary)> = chunk
+            .iter()
+            .map(|h| (h.uid, summarise(&h.header)))
+            .collect();
+        self.db
+            .call(move |p, s| {
+                let mut wanted = Vec::new();
+                for (uid, h) in &summaries {
+                    if p.wants_body(s, kind, h)? {
+                        wanted.push(*uid);
+                    }
+                }
+                Ok::<_, crate::pipeline::Error>(wanted)
+            })
+            .await
+    }
+
+    /// Records a `UserStop` for every tracked thread holding a message that
+    /// carries [`STOP_KEYWORD`] (once per message and client).
+    async fn honour_stops(
+        &self,
+        session: &mut ImapSession,
+        folder: &str,
+        uidvalidity: u32,
+    ) -> anyhow::Result<usize> {
+        let uids = session.search_keyword(STOP_KEYWORD).await?;
+        if uids.is_empty() {
+            return Ok(0);
+        }
+        let folder = folder.to_owned();
+        let now = self.clock.now();
+        self.db
+            .store(move |s| {
+                let mut stopped = 0;
+                for uid in uids {
+                    let location = Location {
+                        folder: folder.clone(),
+                        uidvalidity,
+                        uid: uid.0,
+                    };
+                    let Some(message) = s.message_at(&location)? else {
+                        continue;
+                    };
+                    for client in s.record_keyword_stop(message, now)? {
+                        tracing::info!(
+                            folder,
+                            uid = uid.0,
+                            client = client.0,
+                            "stopped by the relance-stop keyword"
+                        );
+                        stopped += 1;
+                    }
+                }
+                Ok::<_, crate::store::Error>(stopped)
+            })
+            .await
+    }
+}
+
+/// Where the messages of a chunk sit.
+struct Place<'a> {
+    folder: &'a str,
+    uidvalidity: u32,
+    kind: FolderKind,
+}
+
+/// Sets a keyword on an understood message; a refusal is logged, a dead
+/// connection is the caller's to handle.
+async fn tag(session: &mut ImapSession, uid: Uid, keyword: &str) -> anyhow::Result<()> {
+    match session.add_keywords(&[uid], &[keyword]).await {
+        Ok(()) => Ok(()),
+        Err(err) if err.is_transient() => Err(err.into()),
+        Err(err) => {
+            tracing::warn!(uid = uid.0, keyword, error = %err, "cannot set the keyword");
+            Ok(())
+        }
+    }
+}
+
+/// Logs what a message meant; true when it changes something.
+fn log_ingested(folder: &str, uid: Uid, ingested: &Ingested) -> bool {
+    let uid = uid.0;
+    match ingested {
+        Ingested::Duplicate | Ingested::Ignored { .. } | Ingested::OwnMessage { .. } => {
+            tracing::debug!(folder, uid, ?ingested, "ingested");
+            false
+        }
+        Ingested::Invoice {
+            invoice,
+            client,
+            number,
+        } => {
+            tracing::info!(
+                folder,
+                uid,
+                invoice = invoice.0,
+                client = client.0,
+                number,
+                "invoice found"
+            );
+            true
+        }
+        Ingested::Reply {
+            client,
+            class,
+            date,
+            unknown_sender,
+            ..
+        } => {
+            tracing::info!(
+                folder,
+                uid,
+                client = client.0,
+                class = class.as_str(),
+                ?date,
+                unknown_sender,
+                "reply read"
+            );
+            true
+        }
+        other => {
+            tracing::info!(folder, uid, ingested = ?other, "ingested");
+            true
+        }
+    }
+}
+
+/// The pipeline's view of a headers-only fetch.
+pub fn summarise(header: &[u8]) -> HeaderSummary {
+    let Some(view) = MailView::parse(header) else {
+        return HeaderSummary::default();
+    };
+    let date = view
+        .message
+        .date()
+        .and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0));
+    HeaderSummary {
+        message_id: view.message_id.clone(),
+        in_reply_to: view.in_reply_to.clone(),
+        references: view.references.clone(),
+        from: view.from.clone(),
+        to: view.recipients.iter().map(|(a, _)| a.clone()).collect(),
+        subject: view.subject.clone(),
+        date,
+        automated: view.automated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fields_are_summarised() {
+        let header = b"Message-ID: <r1@client-a.test>\r\nIn-Reply-To: <inv1@atelier.test>\r\n\
+            References: <a@x.test> <inv1@atelier.test>\r\nFrom: Compta <compta@client-a.test>\r\n\
+            To: claire@atelier.test\r\nCc: boss@client-a.test\r\nSubject: Re: Facture F-1\r\n\
+            Date: Mon, 2 Mar 2026 09:30:00 +0100\r\nAuto-Submitted: auto-replied\r\n\r\n";
+        let h = summarise(header);
+        assert_eq!(h.message_id.unwrap().as_str(), "r1@client-a.test");
+        assert_eq!(h.in_reply_to.len(), 1);
+        assert_eq!(h.references.len(), 2);
+        assert_eq!(h.from.unwrap().as_str(), "compta@client-a.test");
+        assert_eq!(h.to.len(), 2);
+        assert_eq!(h.subject, "Re: Facture F-1");
+        assert_eq!(h.date.unwrap().to_rfc3339(), "2026-03-02T08:30:00+00:00");
+        assert!(h.automated);
+    }
+
+    #[test]
+    fn unreadable_headers_give_an_empty_summary() {
+        let h = summarise(b"");
+        assert_eq!(h, HeaderSummary::default());
+    }
+}
