@@ -149,6 +149,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         (format!(r"\b(?:(?:{w})\s+)?(?:the\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|eme|e)?(?:\s+of)?\s+({m})\b\.?(?:,?\s+(\d{{4}}))?"), day_month),
         (format!(r"\b(?:(?:{w}),?\s+)?({m})\b\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"), month_day),
         (r"\b(\d{1,2})([/.-])(\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b".into(), numeric),
+        (format!(r"\b(?:le\s+|the\s+|on\s+the\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|eme|e)?\s+(?:du|de|of)\s+(?:the\s+)?{next_month}"), |c, x, _| num(c, 1).and_then(|d| day_of_month_ahead(x.today, 1, d))),
         (format!(r"\b(?:fin|end)\s+(?:du\s+|de\s+|of\s+)?(?:the\s+)?{next_month}"), |_, c, _| month_end(c.today, 1)),
         (format!(r"\b(?:debut|early|beginning\s+of|start\s+of|first\s+week\s+of|premiere\s+semaine\s+du)\s+(?:du\s+|de\s+)?(?:the\s+)?{next_month}"), |_, c, _| day_of_month_ahead(c.today, 1, 7)),
         (format!(r"\b(?:middle\s+of|milieu\s+du|mi|mid)[\s-]+(?:the\s+)?{next_month}"), |_, c, _| day_of_month_ahead(c.today, 1, 15)),
