@@ -321,7 +321,9 @@ fn paid_statement(clause: &str, negated: bool, future_date: bool) -> Option<usiz
         None => (PAID_WEAK.find(clause)?, true),
     };
     let before = clause.get(..m.start()).unwrap_or("");
-    let future = FUTURE.is_match(before) || FUTURE.is_match(m.as_str());
+    let after = clause.get(m.end()..).unwrap_or("");
+    let future =
+        FUTURE.is_match(before) || FUTURE.is_match(m.as_str()) || DEADLINE_AFTER.is_match(after);
     let scheduled = (weak || SCHEDULED.is_match(m.as_str())) && future_date;
     (!future && !scheduled).then_some(m.end())
 }
