@@ -154,6 +154,10 @@ pub fn classify(raw: &[u8], opts: &Options) -> Reading {
                 _ => out_of_office(&ex.subject, &iso.new_text, ctx.as_ref(), a.evidence, base),
             }
         }
+        None if auto::is_bulk(&msg) => Reading {
+            evidence: ex.subject.clone(),
+            ..base
+        },
         None => match read() {
             i if i.class == ReplyClass::Other => {
                 let f = from_forwarded(&iso, &ex, ctx.as_ref());
