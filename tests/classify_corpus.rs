@@ -1,6 +1,7 @@
-//! Runs the reply classifier over the fixture corpus
-//! (tests/fixtures/replies/*.eml, expectations in expected.tsv) and asserts
-//! every file. With `--nocapture` it prints accuracy per class and for dates.
+//! Runs the reply classifier over the two fixture corpora and asserts every
+//! file: tests/fixtures/replies (the original corpus) and
+//! tests/fixtures/replies-heldout (written later from READING.md alone). With
+//! `--nocapture` it prints per-class recall, date accuracy and wrong `paid`s.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,11 +36,8 @@ fn expectations(dir: &Path) -> Vec<Expected> {
         .collect()
 }
 
-#[test]
-fn corpus_matches_expectations() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies");
-    let cases = expectations(&dir);
-    let on_disk = std::fs::read_dir(&dir)
+fn eml_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| {
             e.as_ref()
@@ -48,32 +46,64 @@ fn corpus_matches_expectations() {
                 .extension()
                 .is_some_and(|x| x == "eml")
         })
-        .count();
+        .count()
+}
+
+#[derive(Default)]
+struct Tally {
+    per_class: BTreeMap<&'static str, (usize, usize)>,
+    dates: (usize, usize),
+    wrong_paid: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn print(&self, name: &str, total: usize) {
+        println!("{name}: class recall by expected class:");
+        for (class, (ok, n)) in &self.per_class {
+            println!("  {class:<9} {ok:>3}/{n:<3} {:>5.1}%", pct(*ok, *n));
+        }
+        let ok: usize = self.per_class.values().map(|v| v.0).sum();
+        println!("  {:<9} {ok:>3}/{total:<3} {:>5.1}%", "all", pct(ok, total));
+        let (dok, dn) = self.dates;
+        println!("  date accuracy: {dok}/{dn} {:.1}%", pct(dok, dn));
+        println!("  read as paid but not paid: {}", self.wrong_paid);
+    }
+}
+
+fn pct(ok: usize, n: usize) -> f64 {
+    100.0 * ok as f64 / n.max(1) as f64
+}
+
+fn run_corpus(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let cases = expectations(&dir);
     assert_eq!(
-        on_disk,
+        eml_count(&dir),
         cases.len(),
         "every .eml needs a line in expected.tsv"
     );
     assert!(cases.len() >= 150, "the corpus has {} replies", cases.len());
 
-    let mut per_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    let (mut dates_ok, mut dates_total) = (0, 0);
-    let mut failures = Vec::new();
+    let mut tally = Tally::default();
     for case in &cases {
         let raw = std::fs::read(dir.join(&case.file)).unwrap();
         let got = classify_file_bytes(&raw);
         let got_date = got.date.map(|d| d.format("%Y-%m-%d").to_string());
-        let entry = per_class.entry(case.class.as_str()).or_default();
+        let entry = tally.per_class.entry(case.class.as_str()).or_default();
         entry.1 += 1;
         let class_ok = got.class == case.class;
         entry.0 += usize::from(class_ok);
+        tally.wrong_paid += usize::from(got.class == ReplyClass::Paid && !class_ok);
         if case.date.is_some() || got_date.is_some() {
-            dates_total += 1;
-            dates_ok += usize::from(got_date == case.date);
+            tally.dates.1 += 1;
+            tally.dates.0 += usize::from(got_date == case.date);
         }
         let amount_ok = case.amount.is_none() || got.amount == case.amount;
         if !class_ok || got_date != case.date || !amount_ok {
-            failures.push(format!(
+            tally.failures.push(format!(
                 "{}: want {} {:?} {:?}, got {} {:?} {:?} ({:?})",
                 case.file,
                 case.class,
@@ -86,28 +116,21 @@ fn corpus_matches_expectations() {
             ));
         }
     }
-    println!("class accuracy by expected class:");
-    for (class, (ok, total)) in &per_class {
-        println!(
-            "  {class:<9} {ok:>3}/{total:<3} {:>5.1}%",
-            100.0 * *ok as f64 / *total as f64
-        );
-    }
-    let ok: usize = per_class.values().map(|v| v.0).sum();
-    println!(
-        "  {:<9} {ok:>3}/{:<3} {:>5.1}%",
-        "all",
-        cases.len(),
-        100.0 * ok as f64 / cases.len() as f64
-    );
-    println!(
-        "date accuracy: {dates_ok}/{dates_total} {:.1}%",
-        100.0 * dates_ok as f64 / dates_total.max(1) as f64
-    );
+    tally.print(name, cases.len());
     assert!(
-        failures.is_empty(),
+        tally.failures.is_empty(),
         "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
+        tally.failures.len(),
+        tally.failures.join("\n")
     );
+}
+
+#[test]
+fn corpus_matches_expectations() {
+    run_corpus("replies");
+}
+
+#[test]
+fn heldout_corpus_matches_expectations() {
+    run_corpus("replies-heldout");
 }

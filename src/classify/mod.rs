@@ -120,7 +120,7 @@ pub fn classify(raw: &[u8], opts: &Options) -> Reading {
         return Reading::other(Language::Fr);
     };
     let ex = text::extract(&msg);
-    let iso = quote::isolate(&ex.body, &opts.reminders);
+    let iso = quote::isolate_signed(&ex.body, &opts.reminders, &ex.from_name);
     let language = match opts.language {
         LanguageHint::Fr => Language::Fr,
         LanguageHint::En => Language::En,
@@ -154,8 +154,39 @@ pub fn classify(raw: &[u8], opts: &Options) -> Reading {
                 _ => out_of_office(&ex.subject, &iso.new_text, ctx.as_ref(), a.evidence, base),
             }
         }
-        None => from_intent(read(), base),
+        None if auto::is_bulk(&msg) => Reading {
+            evidence: ex.subject.clone(),
+            ..base
+        },
+        None => match read() {
+            i if i.class == ReplyClass::Other => {
+                let f = from_forwarded(&iso, &ex, ctx.as_ref());
+                from_intent(f.unwrap_or(i), base)
+            }
+            i => from_intent(i, base),
+        },
     }
+}
+
+/// What a forwarded message says, when the client's own words say nothing
+/// more than "see below": a bank's "votre virement a été exécuté" is the
+/// client's "paid". Only payment news counts, and never our own reminder
+/// forwarded back (a client quoting our question is not asking one).
+fn from_forwarded(
+    iso: &quote::Isolated,
+    ex: &text::Extracted,
+    ctx: Option<&DateContext>,
+) -> Option<intent::Intent> {
+    let from = iso.forwarded_from.to_lowercase();
+    if iso.forwarded.trim().is_empty() || ex.to.iter().any(|a| from.contains(a.as_str())) {
+        return None;
+    }
+    let i = intent::read(&sentences(&iso.forwarded), ctx);
+    matches!(
+        i.class,
+        ReplyClass::Paid | ReplyClass::Partial | ReplyClass::Promise
+    )
+    .then_some(i)
 }
 
 fn from_intent(i: intent::Intent, base: Reading) -> Reading {

@@ -92,7 +92,7 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     for paragraph in paragraphs(text) {
         for piece in split_sentences(&paragraph) {
             let piece = piece.trim();
-            let norm = normalize(piece);
+            let norm = expand_texting(normalize(piece));
             if norm.chars().any(char::is_alphanumeric) {
                 out.push(Sentence {
                     text: piece.to_string(),
@@ -102,6 +102,59 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
         }
     }
     out
+}
+
+/// Texting shorthands and their words: "jai viré", "jvous paie dem1" and
+/// "will pay tmrw" read like the written forms. Only whole words change.
+const TEXTING: &[(&str, &str)] = &[
+    ("jai", "j'ai"),
+    ("g", "j'ai"),
+    ("c", "c'est"),
+    ("jvous", "je vous"),
+    ("jvs", "je vous"),
+    ("jte", "je te"),
+    ("jvais", "je vais"),
+    ("jpeux", "je peux"),
+    ("jsuis", "je suis"),
+    ("ds", "dans"),
+    ("pr", "pour"),
+    ("qd", "quand"),
+    ("auj", "aujourd'hui"),
+    ("ajd", "aujourd'hui"),
+    ("dem1", "demain"),
+    ("tmr", "tomorrow"),
+    ("tmrw", "tomorrow"),
+    ("2moro", "tomorrow"),
+    ("2day", "today"),
+    ("u", "you"),
+    ("ur", "your"),
+    ("pls", "please"),
+    ("plz", "please"),
+    ("thx", "thanks"),
+    ("wk", "week"),
+    ("nxt", "next"),
+];
+
+/// Rewrites texting shorthands in normalised text (see [`TEXTING`]).
+pub fn expand_texting(norm: String) -> String {
+    let is_short = |w: &str| {
+        let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        TEXTING.iter().any(|(k, _)| *k == core)
+    };
+    if !norm.split(' ').any(is_short) {
+        return norm;
+    }
+    let words: Vec<String> = norm
+        .split(' ')
+        .map(|w| {
+            let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            match TEXTING.iter().find(|(k, _)| *k == core) {
+                Some((_, full)) => format!("{full}{}", &w[core.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// Blank-line separated paragraphs with their lines joined by spaces; a line
@@ -119,11 +172,11 @@ fn paragraphs(text: &str) -> Vec<String> {
             continue;
         }
         if !current.is_empty() {
-            current.push(if ends_line_sentence(&current) {
-                '\n'
-            } else {
-                ' '
-            });
+            let apart = ends_line_sentence(&current) || is_record_line(line) || {
+                let last = current.rsplit('\n').next().unwrap_or(&current);
+                is_record_line(last)
+            };
+            current.push(if apart { '\n' } else { ' ' });
         }
         current.push_str(line);
     }
@@ -139,6 +192,22 @@ fn ends_line_sentence(current: &str) -> bool {
     let last_line = current.rsplit('\n').next().unwrap_or(current);
     let short = last_line.chars().count() < 40;
     last_line.ends_with(['.', '!', '?', ':']) || (short && last_line.ends_with(','))
+}
+
+/// A line of a form or a table ("Date de règlement : 03/04/2026",
+/// "INV-0128   29/09/2026   640.00"): a record of its own, never glued to
+/// the next line as if it were wrapped prose.
+fn is_record_line(line: &str) -> bool {
+    if line.contains('\t') || line.trim().contains("   ") {
+        return true;
+    }
+    line.split_once(':').is_some_and(|(label, value)| {
+        let words = label.split_whitespace().count();
+        (1..=5).contains(&words)
+            && !label.contains([',', '.', '!', '?'])
+            && !value.trim().is_empty()
+            && !value.starts_with("//")
+    })
 }
 
 fn split_sentences(paragraph: &str) -> Vec<&str> {

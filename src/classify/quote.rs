@@ -3,7 +3,11 @@
 //! Zimbra), signatures, mobile footers and legal disclaimers. Our own reminder
 //! must never be read as the client's words, quoted or pasted.
 
+mod forward;
+mod signature;
+
 use crate::classify::norm::normalize;
+use signature::starts_signature;
 
 /// The parts of a body the reader cares about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -13,6 +17,11 @@ pub struct Isolated {
     /// The signature and the quote header: not the client's message, but
     /// where a US phone number or a month-first date shows who is writing.
     pub tail: String,
+    /// The body of a message the client forwarded ("see below"), such as
+    /// their bank's confirmation; empty when nothing was forwarded.
+    pub forwarded: String,
+    /// The `From:` line of that forwarded message, as written.
+    pub forwarded_from: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,21 +36,51 @@ const HEADER_LINES: usize = 6;
 /// Splits `body` into the client's new text and its tail. Paragraphs that
 /// repeat one of `reminders` (our own messages) are dropped.
 pub fn isolate(body: &str, reminders: &[String]) -> Isolated {
+    isolate_signed(body, reminders, "")
+}
+
+/// [`isolate`], also ending the message at a line that is only the name of
+/// its `signer` (the sender's display name): "Céline Guillot" under the
+/// text starts a signature even without "Cordialement".
+pub fn isolate_signed(body: &str, reminders: &[String], signer: &str) -> Isolated {
     let lines: Vec<&str> = body.lines().collect();
+    let signer = signature::Signer::new(signer);
     let mut new_lines: Vec<&str> = Vec::new();
     let mut tail: Vec<&str> = Vec::new();
+    let mut out = Isolated::default();
     let mut state = State::New;
-    for (i, line) in lines.iter().enumerate() {
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
         let trimmed = line.trim();
+        i += 1;
         if trimmed.starts_with('>') {
             continue;
         }
         let norm = normalize(&trimmed.replace('*', ""));
-        if is_separator(trimmed, &norm) || quote_header_at(&lines, i, &norm) {
-            tail.extend(lines.iter().skip(i).take(HEADER_LINES).copied());
+        let at = i - 1;
+        if forward::is_banner(trimmed, &norm) {
+            (out.forwarded, out.forwarded_from) = forward::capture(lines.get(i..).unwrap_or(&[]));
             break;
         }
-        if state == State::New && starts_signature(trimmed, &norm, &new_lines) {
+        if is_separator(trimmed, &norm) || is_outlook_header(&lines, at, &norm) {
+            tail.extend(lines.iter().skip(at).take(HEADER_LINES).copied());
+            break;
+        }
+        if let Some(end) = attribution_at(&lines, at, &norm) {
+            tail.extend(lines.iter().skip(at).take(end + 1 - at).copied());
+            // A `>`-quoted block after the attribution may be followed by
+            // the client's answer (bottom-posting, inline replies); an
+            // unmarked quote runs to the end.
+            match first_quoted_after(&lines, end) {
+                Some(next) => {
+                    i = next;
+                    state = State::New;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        if state == State::New && starts_signature(trimmed, &norm, &new_lines, &signer) {
             state = State::Signature;
         }
         match state {
@@ -49,16 +88,24 @@ pub fn isolate(body: &str, reminders: &[String]) -> Isolated {
             State::Signature => tail.push(line),
         }
     }
-    let new_text = drop_reminders(&new_lines.join("\n"), reminders);
-    Isolated {
-        new_text,
-        tail: tail.join("\n"),
-    }
+    out.new_text = drop_reminders(&new_lines.join("\n"), reminders);
+    out.tail = tail.join("\n");
+    out
+}
+
+/// The index of the first `>` line after an attribution ending at `end`,
+/// when only blank lines come between.
+fn first_quoted_after(lines: &[&str], end: usize) -> Option<usize> {
+    let next =
+        (end + 1..lines.len()).find(|&j| lines.get(j).is_some_and(|l| !l.trim().is_empty()))?;
+    lines
+        .get(next)
+        .is_some_and(|l| l.trim_start().starts_with('>'))
+        .then_some(next)
 }
 
 /// "-----Original Message-----", "-----Message d'origine-----", "----- Mail
-/// original -----", forwarded-message banners and Outlook's line of
-/// underscores.
+/// original -----" and Outlook's line of underscores.
 fn is_separator(trimmed: &str, norm: &str) -> bool {
     if trimmed.len() >= 8 && trimmed.chars().all(|c| c == '_') {
         return true;
@@ -72,37 +119,30 @@ fn is_separator(trimmed: &str, norm: &str) -> bool {
         "message original",
         "courriel original",
         "original mail",
-        "forwarded message",
-        "message transfere",
     ];
-    (banner && BANNERS.contains(&core))
-        || norm.starts_with("begin forwarded message")
-        || norm.starts_with("debut du message reexpedie")
+    banner && BANNERS.contains(&core)
 }
 
 /// A Gmail / Apple Mail / Thunderbird attribution ("Le 2 mars 2026 à 10:14,
 /// X a écrit :", "On Mon, Mar 2, 2026 at 10:14 AM X wrote:"), possibly
-/// wrapped over up to three lines, or an Outlook header block ("De : …
-/// Envoyé : … À : … Objet :").
-fn quote_header_at(lines: &[&str], i: usize, norm: &str) -> bool {
+/// wrapped over up to three lines.
+/// Returns the index of the attribution's last line.
+fn attribution_at(lines: &[&str], i: usize, norm: &str) -> Option<usize> {
     if is_attribution_end(norm)
         && (norm.contains('@')
             || norm.chars().any(|c| c.is_ascii_digit())
             || opens_attribution(norm))
     {
-        return true;
+        return Some(i);
     }
     if opens_attribution(norm) && norm.chars().any(|c| c.is_ascii_digit()) {
-        let wrapped = lines
-            .iter()
-            .skip(i + 1)
-            .take(2)
-            .any(|l| is_attribution_end(&normalize(l.trim())));
-        if wrapped {
-            return true;
-        }
+        return (i + 1..i + 3).find(|&j| {
+            lines
+                .get(j)
+                .is_some_and(|l| is_attribution_end(&normalize(l.trim())))
+        });
     }
-    is_outlook_header(lines, i, norm)
+    None
 }
 
 fn opens_attribution(norm: &str) -> bool {
@@ -137,6 +177,7 @@ const TO_FIELDS: &[&str] = &[
     "pour :",
 ];
 
+/// An Outlook header block ("De : … Envoyé : … À : … Objet :").
 fn is_outlook_header(lines: &[&str], i: usize, norm: &str) -> bool {
     if !FROM_FIELDS.iter().any(|f| norm.starts_with(f)) {
         return false;
@@ -155,122 +196,6 @@ fn is_outlook_header(lines: &[&str], i: usize, norm: &str) -> bool {
         .collect();
     let has = |fields: &[&str]| next.iter().any(|l| fields.iter().any(|f| l.starts_with(f)));
     has(SENT_FIELDS) && has(TO_FIELDS)
-}
-
-/// Greetings do not count as the message itself: a closing right after
-/// "Bonjour," is still part of a two-line reply, not its signature.
-fn has_content(lines: &[&str]) -> bool {
-    const GREETINGS: &[&str] = &[
-        "bonjour",
-        "bonsoir",
-        "hello",
-        "hi",
-        "dear",
-        "madame",
-        "monsieur",
-        "cher",
-        "chere",
-        "salut",
-        "good morning",
-        "good afternoon",
-    ];
-    lines.iter().any(|l| {
-        let n = normalize(l);
-        !n.is_empty() && !GREETINGS.iter().any(|g| n.starts_with(g))
-    })
-}
-
-fn starts_signature(trimmed: &str, norm: &str, so_far: &[&str]) -> bool {
-    if trimmed == "--" || trimmed == "-- " || trimmed == "—" {
-        return true;
-    }
-    const FOOTERS: &[&str] = &[
-        "envoye de mon",
-        "envoye depuis mon",
-        "envoye a partir de",
-        "sent from my",
-        "sent from mail for",
-        "sent from outlook",
-        "get outlook for",
-        "obtenir outlook pour",
-        "telechargez outlook",
-        "ce message et toutes les pieces jointes",
-        "ce message et les pieces jointes",
-        "ce message est confidentiel",
-        "ce courriel et",
-        "ce courriel est confidentiel",
-        "this email and any",
-        "this e-mail and any",
-        "this message and any",
-        "this message is confidential",
-        "this email is confidential",
-        "the information contained in this",
-        "les informations contenues dans ce",
-        "confidentialite",
-        "confidentiality notice",
-        "disclaimer",
-        "avertissement :",
-        "pensez a l'environnement",
-        "please consider the environment",
-        "think before you print",
-        "afin de contribuer au respect de l'environnement",
-    ];
-    if FOOTERS.iter().any(|f| norm.starts_with(f)) {
-        return true;
-    }
-    is_closing(norm) && has_content(so_far)
-}
-
-/// "Cordialement", "Bien à vous", "Best regards", alone or followed by a
-/// short name on the same line.
-fn is_closing(norm: &str) -> bool {
-    const CLOSINGS: &[&str] = &[
-        "bien cordialement",
-        "tres cordialement",
-        "cordialement",
-        "bien a vous",
-        "bien a toi",
-        "sinceres salutations",
-        "meilleures salutations",
-        "salutations distinguees",
-        "salutations",
-        "bonne journee",
-        "bonne soiree",
-        "belle journee",
-        "a bientot",
-        "merci d'avance",
-        "merci par avance",
-        "merci beaucoup",
-        "merci encore",
-        "merci",
-        "respectueusement",
-        "amicalement",
-        "best regards",
-        "kind regards",
-        "warm regards",
-        "many thanks",
-        "thanks again",
-        "thank you",
-        "thanks",
-        "regards",
-        "best wishes",
-        "all the best",
-        "yours sincerely",
-        "sincerely",
-        "cheers",
-        "best",
-        "cdlt",
-        "bav",
-    ];
-    let core = norm.trim_end_matches(['.', ',', '!', ' ']);
-    CLOSINGS.iter().any(|c| {
-        core == *c
-            || core.strip_prefix(c).is_some_and(|rest| {
-                rest.starts_with([',', ' '])
-                    && rest.split_whitespace().count() <= 3
-                    && !rest.contains('.')
-            })
-    })
 }
 
 /// Drops paragraphs of `text` that repeat one of our reminders, so a client

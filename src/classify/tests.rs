@@ -129,3 +129,23 @@ proptest! {
         let _ = classify_file_bytes(html.as_bytes());
     }
 }
+
+#[test]
+fn remittance_advice_is_paid_and_its_payment_date_no_promise() {
+    let raw = message(
+        "Fri, 6 Feb 2026 14:05:31 +0000",
+        "Remittance advice BL-PAY-0147",
+        "Dear Supplier,\r\n\r\nPlease be advised that the following payment has been sent today by\r\ninternational bank transfer.\r\n\r\nInvoice number:  INV-2026-007\r\nAmount paid:     GBP 980.50\r\nPayment date:    06/02/2026\r\n\r\nFunds should reach your account within 1 to 3 business days.\r\n\r\nThis is an automated message.",
+    );
+    let r = classify_file_bytes(&raw);
+    assert_eq!((r.class, r.date), (ReplyClass::Paid, None), "{r:?}");
+}
+
+#[test]
+fn newsletters_promise_nothing() {
+    let raw = format!(
+        "From: La Lettre <news@lettre.example>\r\nTo: claire@atelier-dupont.fr\r\nDate: Tue, 13 Jan 2026 06:30:00 +0000\r\nSubject: 5 façons de vous faire payer\r\nList-Id: <lettre.example>\r\nPrecedence: bulk\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+        "Webinaire : jeudi 29 janvier, comment réglerez-vous vos factures ?"
+    );
+    assert_eq!(classify_file_bytes(raw.as_bytes()).class, ReplyClass::Other);
+}

@@ -16,6 +16,10 @@ pub struct Extracted {
     /// The `Date:` header's offset from UTC, in minutes.
     pub utc_offset_minutes: Option<i32>,
     pub from: String,
+    /// The sender's display name ("Céline Guillot"), "" when absent.
+    pub from_name: String,
+    /// The addresses the reply was sent to, lowercased.
+    pub to: Vec<String>,
 }
 
 /// Width handed to html2text: wide enough that it never wraps a sentence,
@@ -41,7 +45,22 @@ pub fn extract(msg: &Message) -> Extracted {
         .and_then(|a| a.address())
         .unwrap_or("")
         .to_lowercase();
+    let from_name = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.name())
+        .unwrap_or("")
+        .to_string();
+    let to = msg
+        .to()
+        .into_iter()
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address())
+        .map(str::to_lowercase)
+        .collect();
     Extracted {
+        from_name,
+        to,
         subject: msg.subject().unwrap_or("").to_string(),
         body: body_text(msg),
         today,

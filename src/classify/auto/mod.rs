@@ -227,13 +227,14 @@ fn out_of_office(msg: &Message, ex: &Extracted, new_text: &str) -> Option<Auto> 
     let by_subject = contains_any(&subject, OOO_SUBJECTS);
     let body = normalize(new_text);
     let by_body = contains_any(&body, OOO_BODY);
-    // A body that calls itself automatic is as good as the header.
+    // A body that calls itself automatic is as good as the header when it
+    // speaks of absence; otherwise it may be a machine's payment advice
+    // ("this is an automated message"), whose words are read first.
     let self_declared = contains_any(&body, SELF_DECLARED).is_some();
     let certain = auto_reply_header
         || by_subject.is_some()
-        || self_declared
-        || (machine && by_body.is_some());
-    if !certain && by_body.is_none() {
+        || ((self_declared || machine) && by_body.is_some());
+    if !certain && by_body.is_none() && !self_declared {
         return None;
     }
     let evidence = by_body
@@ -250,6 +251,16 @@ fn out_of_office(msg: &Message, ex: &Extracted, new_text: &str) -> Option<Auto> 
         failed: Vec::new(),
         certain,
     })
+}
+
+/// Mailing-list or bulk mail (a newsletter): `List-Id`,
+/// `List-Unsubscribe`, or `Precedence: bulk | list | junk`. No client
+/// answers through one, so its dates promise nothing.
+pub fn is_bulk(msg: &Message) -> bool {
+    let precedence = header_text(msg, "Precedence").to_ascii_lowercase();
+    msg.header_raw("List-Id").is_some()
+        || msg.header_raw("List-Unsubscribe").is_some()
+        || ["bulk", "list", "junk"].contains(&precedence.as_str())
 }
 
 /// A header such as X-Autoreply: present and not "no".

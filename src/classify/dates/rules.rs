@@ -146,9 +146,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let next_month = r"(?:mois\s+prochain|next\s+month|mois\s+suivant|the\s+following\s+month)";
     let specs: Vec<(String, Resolve)> = vec![
         (r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b".into(), iso),
+        (format!(r"\b(?:la\s+semaine\s+du|the\s+week\s+(?:of|commencing|beginning|starting)|week\s+commencing|w/c)\s+(?:(?:{w})\s+)?(?:the\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|eme)?(?:\s+(?:of\s+)?({m})\b)?"), week_of),
         (format!(r"\b(?:(?:{w})\s+)?(?:the\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|eme|e)?(?:\s+of)?\s+({m})\b\.?(?:,?\s+(\d{{4}}))?"), day_month),
         (format!(r"\b(?:(?:{w}),?\s+)?({m})\b\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"), month_day),
         (r"\b(\d{1,2})([/.-])(\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b".into(), numeric),
+        (format!(r"\b(?:le\s+|the\s+|on\s+the\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|eme|e)?\s+(?:du|de|of)\s+(?:the\s+)?{next_month}"), |c, x, _| num(c, 1).and_then(|d| day_of_month_ahead(x.today, 1, d))),
         (format!(r"\b(?:fin|end)\s+(?:du\s+|de\s+|of\s+)?(?:the\s+)?{next_month}"), |_, c, _| month_end(c.today, 1)),
         (format!(r"\b(?:debut|early|beginning\s+of|start\s+of|first\s+week\s+of|premiere\s+semaine\s+du)\s+(?:du\s+|de\s+)?(?:the\s+)?{next_month}"), |_, c, _| day_of_month_ahead(c.today, 1, 7)),
         (format!(r"\b(?:middle\s+of|milieu\s+du|mi|mid)[\s-]+(?:the\s+)?{next_month}"), |_, c, _| day_of_month_ahead(c.today, 1, 15)),
@@ -383,6 +385,21 @@ fn day_word(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<Naive
         count(caps, 1)?
     };
     next_day_of_month(ctx.today, day)
+}
+
+/// "la semaine du 16 mars", "the week of the 16th": the Friday of that
+/// week, the end of the period the client named.
+fn week_of(caps: &Captures, ctx: &DateContext, around: &Around) -> Option<NaiveDate> {
+    if followed_by_unit(around.after) {
+        return None;
+    }
+    let day = num(caps, 1)?;
+    let date = match month(caps, 2) {
+        Some(m) => infer_year(ctx.today, m, day)?,
+        None => next_day_of_month(ctx.today, day)?,
+    };
+    let monday = date.num_days_from_ce() - date.weekday().num_days_from_monday() as i32;
+    NaiveDate::from_num_days_from_ce_opt(monday + 4)
 }
 
 /// `weekday` in the week after this one ("jeudi de la semaine prochaine").

@@ -169,6 +169,21 @@ fn business_days_follow_the_calendar() {
 }
 
 #[test]
+fn named_weeks_and_days_of_next_month() {
+    // Thursday 5 March 2026.
+    check(
+        d(2026, 3, 5),
+        &[
+            ("dans la semaine du 16 mars", Some(d(2026, 3, 20))),
+            ("the week of the 23rd", Some(d(2026, 3, 27))),
+            ("week commencing 13 April", Some(d(2026, 4, 17))),
+            ("le 1er du mois prochain", Some(d(2026, 4, 1))),
+            ("on the 10th of next month", Some(d(2026, 4, 10))),
+        ],
+    );
+}
+
+#[test]
 fn several_dates_take_the_latest() {
     check(
         d(2026, 3, 5),

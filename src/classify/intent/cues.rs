@@ -76,7 +76,7 @@ pub static CLAUSE_CUES: LazyLock<RegexSet> = LazyLock::new(|| {
 });
 
 /// Money moving nouns, French and English, with common misspellings.
-const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|payements?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?)";
+const MONEY: &str = r"(?:virements?|vir+ments?|paiements?|paiments?|paiemments?|reglements?|versements?|transferts?|transfers?|cheques?|checks?|fonds|funds|sommes?|payments?|payements?|paymnets?|wires?|remittances?|money|prelevements?|acomptes?|instal+ments?|deposits?|bacs|chaps|ach|faster\s+payments?|bank\s+transfers?)";
 
 /// The PAID patterns as a set: one pass tells which of them match.
 pub static PAID_SET: LazyLock<regex::RegexSet> =
@@ -113,7 +113,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         ),
         re(r"\b(?:deja|bien)\s+(?:reglee?s?|payee?s?|viree?s?)\b"),
         re(&format!(
-            r"\b{MONEY}\b[^;]{{0,40}}?\b(?:has|have|was|were|is|are|got|went)\s+{adv}(?:been\s+)?{adv}(?:sent|made|processed|issued|released|initiated|completed|done|paid|executed|submitted|transferred|wired|posted|mailed|out|through|settled|remitted|dispatched|actioned|scheduled|transmitted|authori[sz]ed)\b"
+            r"\b{MONEY}\b[^;]{{0,40}}?\b(?:has|have|was|were|is|are|got|went)\s+{adv}(?:been\s+)?{adv}(?:sent|made|processed|issued|released|initiated|completed|done|paid|executed|submitted|transferred|wired|posted|mailed|out|through|settled|remitted|dispatched|actioned|scheduled|transmitted)\b"
         )),
         re(
             r"\b(?:cheque|check|payment)\s+(?:is|was|has\s+been)\s+(?:put\s+)?in\s+the\s+(?:mail|post)\b",
@@ -122,7 +122,7 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:paid|settled|remitted|wired|payed|cleared)\b"
         )),
         re(&format!(
-            r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:sent|made|processed|transferred|issued|released|initiated|posted|mailed|submitted|scheduled|arranged|completed|executed|put\s+through|sent\s+out|sent\s+over|sent\s+across)\s+(?:you\s+)?(?:the\s+|a\s+|your\s+|our\s+|full\s+|it\s+)?(?:(?:part|partial|first|second|final|full|bank|wire|bacs|ach)\s+)?(?:{MONEY}|amount|balance|sum|\$|£|€|\d)"
+            r"\b(?:we|i|we've|i've|weve|ive|they|accounts|finance|our\s+\w+\s+team|the\s+\w+\s+team)\s+(?:have\s+|has\s+|had\s+|did\s+)?{adv}(?:sent|made|processed|transferred|issued|released|initiated|posted|mailed|submitted|scheduled|arranged|completed|executed|put\s+through|sent\s+out|sent\s+over|sent\s+across)\s+(?:you\s+)?(?:(?:the|a|your|our|full|it|half|part|partial|first|second|final|bank|wire|bacs|ach|of)\s+){{0,4}}(?:{MONEY}|amount|balance|sum|\$|£|€|\d)"
         )),
         re(
             r"\b(?:invoices?|bill|balance|amount|account|it|this|that)\b[^.;]{0,30}?\b(?:has\s+been|have\s+been|was|were|is|are|has\s+now\s+been|is\s+now)\s+(?:now\s+|already\s+|fully\s+|also\s+)*(?:paid|settled|cleared)\b",
@@ -146,7 +146,15 @@ pub static PAID: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// date in the clause makes them a plan ("réglée le 20" written on the 5th).
 pub static PAID_WEAK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:la\s+|votre\s+|the\s+|your\s+)?(?:factures?|invoices?|f-?\d[\w-]*)\s+(?:n°\s*\S+\s+|\S*\d\S*\s+)?(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\b|\b(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\s+(?:le|on)\s+\d",
+        r"^\s*(?:la\s+|votre\s+|the\s+|your\s+)?(?:factures?|invoices?|f-?\d[\w-]*)\s+(?:n°\s*\S+\s+|\S*\d\S*\s+)?(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\b|\b(?:reglee?s?|payee?s?|soldees?|acquittee?s?|paid|settled)\s+(?:le|on)\s+\d|(?:^|\s-\s)\s*(?:just\s+|already\s+|deja\s+)?(?:paid|transferred|wired|sent|vire|paye|regle|verse|envoye)\s+(?:\S+\s+)?(?:\d|€|£|\$|today|now|yesterday|this\s+morning|ce\s+matin|hier|aujourd'hui|ce\s+jour)",
+    )
+});
+
+/// A deadline right after a participle makes it a plan: "virement fait
+/// d'ici la fin du mois", "paid by Friday".
+pub static DEADLINE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:d'ici|avant\s+(?:le|la|ce|cette|fin|demain|lundi|mardi|mercredi|jeudi|vendredi)|sous\s+(?:\d|huitaine|quinzaine|\w+\s+jours)|au\s+plus\s+tard|before\s+(?:the|end|\d|next|this|tomorrow|\w+day)|within|no\s+later\s+than|by\s+(?:the\s+end|end|the\s+\d|\d|tomorrow|tonight|next|this|\w+day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|close|eod|cob))\b",
     )
 });
 
@@ -179,7 +187,7 @@ pub static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// Part of the amount: paid in part, an instalment, a deposit.
 pub static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:towards|a\s+valoir\s+sur|une\s+partie|en\s+partie|partiel\w*|partially|partial|acompte|(?:premier|1er)\s+(?:versement|virement|paiement|reglement|cheque)|first\s+(?:transfer|cheque|check|wire)|premiere\s+partie|premiere\s+tranche|part\s+of|portion\s+of|first\s+(?:instal+ment|payment|part|tranche)|down\s+payment|la\s+moitie|half\s+(?:of\s+)?(?:the|it|your|now)|50\s?%|\d+\s?%\s+(?:of|de|du)|en\s+(?:deux|2|trois|3|plusieurs)\s+fois|in\s+(?:two|2|three|3)\s+(?:instal+ments|payments|parts))\b|\b(?:sur|of|out\s+of)\s+(?:les\s+|the\s+)?(?:€|\$|£)?\s?\d[\d\s.,]*\s?(?:€|eur|euros?|\$|£|gbp|usd)?\s*(?:dus|du|due|owed|outstanding|total|restants?)?",
+        r"\b(?:towards|a\s+valoir\s+sur|une\s+partie|en\s+partie|partiel\w*|partially|partial|acompte|(?:premier|1er)\s+(?:versement|virement|paiement|reglement|cheque)|first\s+(?:transfer|cheque|check|wire)|premiere\s+partie|premiere\s+tranche|part\s+of|portion\s+of|first\s+(?:instal+ment|payment|part|tranche)|down\s+payment|la\s+moitie|half\s+(?:of\s+)?(?:the|it|your|now)|50\s?%|\d+\s?%\s+(?:of|de|du)|en\s+(?:deux|2|trois|3|plusieurs)\s+fois|in\s+(?:two|2|three|3)\s+(?:instal+ments|payments|parts))\b|(?:\d|€|£|\$|\beur|\beuros?|\bgbp|\busd)\s+(?:sur|of|out\s+of)\s+(?:les\s+|the\s+)?(?:€|\$|£)?\s?\d[\d\s.,]*\s?(?:€|eur|euros?|\$|£|gbp|usd)?\s*(?:dus|du|due|owed|outstanding|total|restants?)?",
     )
 });
 
@@ -222,7 +230,7 @@ pub static COMMIT: LazyLock<Regex> = LazyLock::new(|| {
 /// Being away: a human "je suis en congés jusqu'au 20" is no payment date.
 pub static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:absente?s?|absence|conges?|vacances|en\s+deplacement|away|holiday|vacation|out\s+of\s+(?:the\s+)?office|on\s+leave|on\s+\w+\s+leave|annual\s+leave|off\s+until)\b",
+        r"\b(?:absente?s?|absence|conges?|vacances|en\s+deplacement|away|holiday|vacation|out\s+of\s+(?:the\s+)?office|on\s+leave|on\s+\w+\s+leave|annual\s+leave|off\s+until|fermee?s?|fermeture|closed|closure|shut)\b",
     )
 });
 
@@ -245,21 +253,21 @@ pub static PAY_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// The payment arriving, after a paid statement: no new promise.
 pub static ARRIVAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:recevoir|recevrez|recevez|receive|received|receiving|arrive\w*|reach\w*|credite\w*|credited|appara\w*|appear\w*|visible|parvenir|parviendra|sur\s+votre\s+compte|in\s+your\s+account|on\s+your\s+account|show\s+up|clear\w*)\b",
+        r"\b(?:recevoir|recevrez|recevez|receive|received|receiving|arrive\w*|reach\w*|credite\w*|credited|appara\w*|appear\w*|visible|parvenir|parviendra|sur\s+votre\s+compte|in\s+your\s+account|on\s+your\s+account|show\s+up|land\w*|date\s+de\s+valeur|value\s+date|cleared\s+funds)\b|\b(?:to|should|will|would|funds)\s+clear(?:\s*$|\s*[.,;!]|\s+(?:by|on|in|within|tomorrow|today|soon|overnight|shortly|next|before)\b)",
     )
 });
 
 /// Reference to a document by its date: "votre facture du 3 mars".
 pub static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:\bdu|\bof|\bdated|\bdatee\s+du|\ben\s+date\s+du|\bsent\s+on|\bissued\s+on|\bemise\s+le|\benvoyee?\s+le|\brecue?\s+le|\breceived\s+on|\brelance\s+du|\bmail\s+du|\bmessage\s+du|\bemail\s+of|\bmessage\s+of|\bdepuis\s+le|\bsince|\bsince\s+the)\s*$",
+        r"(?:\b(?:factures?|invoices?|courriers?|e?-?mails?|messages?|relances?|reminders?|lettres?|letters?|devis|quotes?|commandes?|orders?|bons?|avoirs?|notes?|releves?|statements?|appels?|calls?|echanges?|conversation|rendez-vous|rdv|visite|intervention|livraison|delivery)\b[^,;:]{0,30}?\s(?:du|of)|\bdated|\bdatee\s+du|\ben\s+date\s+du|\bsent\s+on|\bissued\s+on|\bemise\s+le|\benvoyee?\s+le|\brecue?\s+le|\breceived\s+on|\brelance\s+du|\bmail\s+du|\bmessage\s+du|\bemail\s+of|\bmessage\s+of|\bdepuis\s+le|\bsince|\bsince\s+the)\s*$",
     )
 });
 
 /// Contesting words that a negation cancels ("nous ne contestons pas").
 pub static DISPUTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:\w+\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux|nombre|calcul|tva)|\b(?:is|are|est|sont)\s+(?:wrong|incorrect\w*|inaccurate|errone\w*|faux|fausse|inexact\w*)\b|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\b(?:superieur|plus\s+eleve)e?s?\s+(?:au|a\s+(?:notre|votre|celui\s+du))\s+(?:devis|commande|prix|tarif|montant|bon)|\b(?:higher|more)\s+than\s+(?:the|our|your|what\s+we)\s+(?:quote|quoted|estimate|agreed|ordered|po)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\bfacture\s+rectificative\b|\b(?:rectifier|corriger|refaire|annuler)\s+(?:la|votre|cette)\s+facture\b|\b(?:amended|revised|corrected)\s+invoice\b|\bduplicate\b|\bonly\s+(?:worked|delivered|did|received|ordered|used|agreed)\b|\bn'avez\s+(?:travaille|realise|livre|fait)\s+que\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
+        r"\bcontest\w*|\blitig\w*|\bdesaccord\b|\bdisagree\w*|\bdisput\w*|\berreur\s+(?:sur|dans|de)\s+(?:\w+\s+)?(?:facture|montant|facturation|prix|tarif|quantite|taux|nombre|calcul|tva)|\b(?:is|are|est|sont)\s+(?:wrong|incorrect\w*|inaccurate|errone\w*|faux|fausse|inexact\w*)\b|\b(?:facture|montant|prix|tarif|invoice|amount|price|rate|total|quantite|quantity|hours|heures|figures?|chiffres?)\s+(?:est\s+|is\s+|sont\s+|are\s+|appears\s+|seems\s+|semble\s+|looks\s+)?(?:faux|fausse|wrong|incorrect\w*|errone\w*|inexact\w*)|\b(?:incorrect|inexact|erronee?)s?\s+(?:invoice|amount|price|rate|total|billing|facture|montant|prix|tarif|facturation)|\b(?:superieur|plus\s+eleve)e?s?\s+(?:au|a\s+(?:notre|votre|celui\s+du))\s+(?:devis|commande|prix|tarif|montant|bon)|\b(?:higher|more)\s+than\s+(?:the|our|your|what\s+we)\s+(?:quote|quoted|estimate|agreed|ordered|po)|\bwrong\s+(?:amount|invoice|price|rate|total|figure|hours)\b|\bovercharg\w*|\bsurfactur\w*|\btrop\s+(?:eleve|cher|facture)\w*|\bdouble\s+factur\w*|\bfactur\w*\s+(?:deux\s+fois|en\s+double|a\s+tort)|\bdeja\s+ete\s+factur\w*|\b(?:billed|charged|invoiced)\s+(?:twice|double|for\s+work|for\s+hours)|\bduplicate\s+(?:invoice|charge|billing)\b|\bdoublon\b|\bfacture\s+rectificative\b|\b(?:rectifier|corriger|refaire|annuler)\s+(?:la|votre|cette)\s+facture\b|\b(?:amended|revised|corrected)\s+invoice\b|\b(?:cancel|withdraw|void|reissue|re-issue)\s+(?:the|this|your)\s+invoice\b|\bduplicate\b|\bonly\s+(?:worked|delivered|did|received|ordered|used|agreed)\b|\bn'avez\s+(?:travaille|realise|livre|fait)\s+que\b|\b(?:un|d'un|votre|cet|emettre\s+un|etablir\s+un|faire\s+un)\s+avoir\b|\bcredit\s+(?:note|memo)\b|\brefund\w*|\brembourse\w*|\breclamation\b|\bcomplaint\b|\bmalfacon\w*|\bdefectu\w*|\bdefective\b|\bfaulty\b|\bunsatisf\w*|\binsatisf\w*|\bdispute\b|\bchallenge\s+(?:the|this)\s+invoice\b|\bquery\s+(?:on|with|regarding)\s+(?:the|this)\s+invoice\b|\bretenue\s+sur\b|\bdeduct\w*|\bdedui\w*|\bpenalit\w*\s+(?:que\s+)?(?:nous\s+)?(?:appliquons|appliquerons|deduisons)",
     )
 });
 
@@ -274,7 +282,7 @@ pub static DISPUTE_CANCEL: LazyLock<Regex> = LazyLock::new(|| {
 /// "ne correspond pas", "won't pay").
 pub static DISPUTE_NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\bpas\s+(?:celui|celle|ce)\s+(?:qui\s+(?:etait|avait\s+ete|a\s+ete)\s+)?(?:convenu|prevu|indique|accepte)e?\b|\bnot\s+(?:what|the\s+\w+)\s+(?:we|was)\s+(?:agreed|quoted)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\b(?:cannot|can't)\s+accept\s+(?:this|the)\s+invoice\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b",
+        r"\bpas\s+(?:ete\s+)?livre\w*|\bnon\s+livre\w*|\bjamais\s+(?:ete\s+)?livre\w*|\bnot\s+(?:been\s+)?(?:delivered|received\s+the\s+(?:goods|work|service|order|deliverables?))|\bnever\s+(?:received|delivered|got)\s+(?:the|your|any)\s+(?:goods|work|service|product|deliverables?|order|items?|parcel|delivery)|\b(?:n'avons|n'ai)\s+jamais\s+recu\s+(?:la|les|le)\s+(?:marchandise|commande|livraison|prestation|materiel|produit|colis)|\bne\s+correspond\w*\s+(?:pas|plus|en\s+rien)|\bpas\s+(?:celui|celle|ce)\s+(?:qui\s+(?:etait|avait\s+ete|a\s+ete)\s+)?(?:convenu|prevu|indique|accepte)e?\b|(?:\bnot|n't)\s+(?:what|the\s+\w+)\s+(?:we|was|i)\s+(?:agreed|quoted|ordered|asked\s+for|expected|signed\s+off)|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:match|correspond|reflect)|\bnon\s+conforme|\bpas\s+conforme|\bnot\s+(?:what\s+we\s+(?:agreed|ordered)|as\s+agreed|as\s+quoted|finished|completed|satisfactory)|\bprestation\s+(?:n'a\s+pas\s+ete|non)\s+(?:realisee|effectuee|terminee|faite|rendue)|\btravail\s+(?:n'est\s+pas|non|pas)\s+(?:termine|conforme|fini|acheve)|\bpas\s+(?:d'accord|satisfait\w*|termine\w*)\b|\bnot\s+(?:agree|satisfied|happy\s+with)\b|\brefus\w*\s+(?:de\s+)?(?:payer|regler|la\s+facture|cette\s+facture)|\brefuse\s+to\s+pay\b|\b(?:will\s+not|won't|shall\s+not)\s+(?:pay|be\s+paying|accept\s+(?:this|the)\s+invoice)\b|\b(?:cannot|can't)\s+accept\s+(?:this|the)\s+invoice\b|\bne\s+(?:payerons|reglerons|paierons|reglerai|payerai)\s+pas\b|\bwithhold\w*\s+(?:the\s+)?payment\b|\bsuspend\w*\s+(?:le\s+|the\s+)?(?:paiement|payment|reglement)\b|\b(?:n'avons|n'ai)\s+jamais\s+(?:commande|valide|signe|accepte)|\bnever\s+(?:ordered|agreed|signed|approved)\b|\b(?:did\s+not|didn't)\s+(?:order|agree|approve|sign)\b|\bnot\s+(?:ordered|authori[sz]ed)\b|\bnon\s+autoris\w*|\bpas\s+commande\b|\bne\s+(?:sommes|suis)\s+pas\s+(?:d'accord|satisfait\w*)\b|\bn'est\s+pas\s+(?:due?|justifiee?|correcte?)\b|\bis\s+not\s+(?:due|correct|owed|justified)\b|\bnot\s+(?:owed|due)\b|\b(?:dois|doit|devons|devez)\s+rien\b|\brien\s+a\s+(?:payer|regler)\b|\b(?:don't|do\s+not|dont|doesn't|does\s+not)\s+owe\b|\bowe\s+(?:you\s+)?nothing\b",
     )
 });
 
@@ -305,5 +313,13 @@ pub static MISSING_INVOICE: LazyLock<Regex> = LazyLock::new(|| {
 pub static CONFIRM_RECEIPT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?:bien\s+)?recu\s+(?:le|notre|mon|ce)\s+(?:virement|paiement|reglement|cheque)|\bconfirm\w*\s+(?:la\s+)?(?:bonne\s+)?(?:reception|receipt)|\b(?:received|receive|got)\s+(?:the|our|my|this)\s+(?:payment|transfer|wire|cheque|check|funds)|\bconfirm\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?(?:received|receipt)|\baccuser\s+reception|\backnowledge\s+receipt",
+    )
+});
+
+/// The label of a form field whose date records what happened: "Date de
+/// règlement", "Payment date", "Exécuté le", "Value date".
+pub static RECORD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bdate\b|\b(?:dated|executed|execution|executee?|valeur|value|processed|effectuee?|paid|reglee?|payee?|traitee?|emise?|sent|made)\s*$",
     )
 });

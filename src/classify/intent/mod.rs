@@ -38,6 +38,8 @@ struct Reading {
     rest: bool,
     paid_amount: Option<Decimal>,
     promise: Option<NaiveDate>,
+    /// The promise names paying or money, not only a commitment verb.
+    strong: bool,
     arrival: bool,
     /// Paid clauses: (start, end, end of the paid statement).
     paid_spans: Vec<(usize, usize, usize)>,
@@ -76,12 +78,15 @@ pub fn read(sentences: &[Sentence], ctx: Option<&DateContext>) -> Intent {
         return intent(ReplyClass::Question, None, None, i);
     }
     let paid = first(|r| r.paid);
+    // A dated sentence about paying outranks one that only commits ("nos
+    // bureaux seront fermés le 14"); among equals the latest date wins.
     let promise = readings
         .iter()
         .enumerate()
         .filter(|(_, r)| !(paid.is_some() && r.arrival))
-        .filter_map(|(i, r)| r.promise.map(|d| (d, i)))
-        .max_by_key(|(d, i)| (*d, std::cmp::Reverse(*i)));
+        .filter_map(|(i, r)| r.promise.map(|d| (r.strong, d, i)))
+        .max_by_key(|(strong, d, i)| (*strong, *d, std::cmp::Reverse(*i)))
+        .map(|(_, d, i)| (d, i));
     if let Some(p) = paid {
         let partial = readings.iter().any(|r| r.partial) || readings.iter().any(|r| r.rest);
         if partial {
@@ -122,12 +127,17 @@ fn is_greeting(norm: &str) -> bool {
 }
 
 fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Reading {
-    let norm = s.norm.as_str();
+    // A parenthesis is an aside: "(EUR 900)", "(référence INV-12)" must not
+    // sit between a payment and its verb. Amounts are still read from it.
+    let compact = without_asides(&s.norm);
+    let norm = compact.as_ref();
     let hits: Vec<DateHit> = ctx.map(|c| find_dates(norm, c)).unwrap_or_default();
     let today = ctx.map(|c| c.today);
     let cues = SENTENCE_CUES.matches(norm);
     let has = |cue: Cue| cues.matched(cue as usize);
-    let mut r = read_clauses(norm, &hits, today);
+    let spans = clauses(norm);
+    let may_veto = has(Cue::ReportBack) || has(Cue::Absence);
+    let mut r = read_clauses(&spans, &s.norm, &hits, today);
     r.partial |= r.paid && has(Cue::Partial);
     r.question = asks(norm, &has);
     // Across sentences only a specific item counts: "facture" alone is in
@@ -149,29 +159,90 @@ fn read_sentence(s: &Sentence, ctx: Option<&DateContext>, short: bool) -> Readin
             && !r.skip_spans.iter().any(|&span| inside(h, span))
             && !REFERENCE.is_match(norm.get(..h.start).unwrap_or(""))
             && Some(h.date) >= today
-            && (Some(h.date) != today || near_payment(norm, h))
+            && (Some(h.date) != today || (near_payment(norm, h) && !is_record(norm, h)))
+            && !(may_veto && vetoed(&spans, h))
     });
     let latest = candidates.map(|h| h.date).max();
     if latest.is_some() && commits(norm, short, &has) {
         r.promise = latest;
+        r.strong = has(Cue::PayFuture) || has(Cue::Topic);
     }
     r
+}
+
+/// `norm` without its short parenthesised asides.
+fn without_asides(norm: &str) -> std::borrow::Cow<'_, str> {
+    if !norm.contains('(') {
+        return std::borrow::Cow::Borrowed(norm);
+    }
+    let mut out = String::with_capacity(norm.len());
+    let mut rest = norm;
+    while let Some(open) = rest.find('(') {
+        let close = rest[open..].find(')').map(|c| open + c);
+        match close {
+            Some(close) if close - open <= 80 => {
+                out.push_str(&rest[..open]);
+                out.push(' ');
+                rest = &rest[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A form field that records today's date ("Date de règlement : 03/04",
+/// "Payment date: 06/02/2026"): what happened, not what is promised.
+fn is_record(norm: &str, hit: &DateHit) -> bool {
+    let before = norm.get(..hit.start).unwrap_or("").trim_end();
+    let Some(label) = before.strip_suffix(':') else {
+        return false;
+    };
+    let label = label.rsplit(['.', ';']).next().unwrap_or(label);
+    RECORD_LABEL.is_match(label)
+}
+
+/// Being away or reporting back, in the hit's own clause and without a
+/// payment verb there: "je m'en occupe en rentrant de rdv" does not undo
+/// "virement ce vendredi" in the clause before.
+fn vetoed(spans: &[(usize, &str)], hit: &DateHit) -> bool {
+    spans
+        .iter()
+        .find(|(start, clause)| hit.start >= *start && hit.start < start + clause.len())
+        .is_some_and(|(_, clause)| {
+            (ABSENCE.is_match(clause) || REPORT_BACK.is_match(clause))
+                && !PAY_FUTURE.is_match(clause)
+        })
 }
 
 /// The clause-by-clause part of a sentence: disputes, paid statements and
 /// their amounts, a rest to come, and the spans whose dates are no promise
 /// (conditions, and paid clauses up to the end of their statement: a date
 /// after "and will pay the balance" still counts).
-fn read_clauses(norm: &str, hits: &[DateHit], today: Option<NaiveDate>) -> Reading {
+fn read_clauses(
+    spans: &[(usize, &str)],
+    full: &str,
+    hits: &[DateHit],
+    today: Option<NaiveDate>,
+) -> Reading {
     let mut r = Reading::default();
-    for (offset, clause) in clauses(norm) {
-        let span = (offset, offset + clause.len());
-        let cues = CLAUSE_CUES.matches(clause);
-        let has = |cue: ClauseCue| cues.matched(cue as usize);
-        if has(ClauseCue::Conditional) {
-            r.skip_spans.push(span);
-            continue;
+    for &(offset, whole) in spans {
+        let mut clause = whole;
+        let mut cues = CLAUSE_CUES.matches(clause);
+        if cues.matched(ClauseCue::Conditional as usize) {
+            // A condition governs the words after its conjunction: "we
+            // expect to pay early April once the grant comes through".
+            let cut = CONDITIONAL.find(clause).map_or(0, |m| m.start());
+            r.skip_spans.push((offset + cut, offset + whole.len()));
+            clause = clause.get(..cut).unwrap_or("");
+            if clause.trim().is_empty() {
+                continue;
+            }
+            cues = CLAUSE_CUES.matches(clause);
         }
+        let span = (offset, offset + clause.len());
+        let has = |cue: ClauseCue| cues.matched(cue as usize);
         let contests = has(ClauseCue::Dispute) && !has(ClauseCue::DisputeCancel);
         r.dispute |= has(ClauseCue::DisputeNegative) || contests;
         let future_date = hits.iter().any(|h| inside(h, span) && Some(h.date) > today);
@@ -185,7 +256,7 @@ fn read_clauses(norm: &str, hits: &[DateHit], today: Option<NaiveDate>) -> Readi
         if r.paid_amount.is_none() {
             let amounts = find_amounts(clause);
             let amounts = if amounts.is_empty() {
-                find_amounts(norm)
+                find_amounts(full)
             } else {
                 amounts
             };
@@ -250,7 +321,9 @@ fn paid_statement(clause: &str, negated: bool, future_date: bool) -> Option<usiz
         None => (PAID_WEAK.find(clause)?, true),
     };
     let before = clause.get(..m.start()).unwrap_or("");
-    let future = FUTURE.is_match(before) || FUTURE.is_match(m.as_str());
+    let after = clause.get(m.end()..).unwrap_or("");
+    let future =
+        FUTURE.is_match(before) || FUTURE.is_match(m.as_str()) || DEADLINE_AFTER.is_match(after);
     let scheduled = (weak || SCHEDULED.is_match(m.as_str())) && future_date;
     (!future && !scheduled).then_some(m.end())
 }
@@ -267,16 +340,12 @@ fn asks(norm: &str, has: &dyn Fn(Cue) -> bool) -> bool {
 }
 
 /// Whether a dated sentence commits to paying: it speaks of paying or
-/// commits to something, is no question, and is not about calling back or
-/// being away. In a very short reply a bare date ("Fin du mois.") is the
+/// commits to something and is no question (calling back or being away is
+/// judged per clause, in [`vetoed`]). In a very short reply a bare date ("Fin du mois.") is the
 /// answer to our question.
 fn commits(norm: &str, short: bool, has: &dyn Fn(Cue) -> bool) -> bool {
     if norm.contains('?') {
         return false;
     }
-    let pays = has(Cue::PayFuture);
-    if !pays && (has(Cue::ReportBack) || has(Cue::Absence)) {
-        return false;
-    }
-    pays || has(Cue::Topic) || has(Cue::Commit) || short
+    has(Cue::PayFuture) || has(Cue::Topic) || has(Cue::Commit) || short
 }

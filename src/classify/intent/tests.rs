@@ -157,3 +157,95 @@ fn evidence_is_the_deciding_sentence() {
     );
     assert_eq!(got.evidence, "Nous réglerons le 20 mars.");
 }
+
+#[test]
+fn conditions_reach_only_the_words_after_them() {
+    use ReplyClass::{Other, Promise};
+    check(&[
+        (
+            "We expect to pay early April once our grant comes through.",
+            Promise,
+            d(4, 7),
+        ),
+        ("Je vous règle dès que mon client me paie.", Other, None),
+        (
+            "Si vous avez déjà reçu le virement du 20, merci de l'ignorer.",
+            Other,
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn vetoes_stay_in_their_clause() {
+    use ReplyClass::{Other, Promise};
+    check(&[
+        (
+            "Virement ce vendredi, je m'en occupe en rentrant de rdv.",
+            Promise,
+            d(3, 6),
+        ),
+        ("Je vous rappelle vendredi.", Other, None),
+        // A commitment about something else loses to a payment date.
+        (
+            "Le règlement partira en fin de semaine.\n\nNos bureaux seront fermés du 3 au 23 août.",
+            Promise,
+            d(3, 6),
+        ),
+    ]);
+}
+
+#[test]
+fn records_and_arrivals_are_no_promise() {
+    use ReplyClass::{Paid, Partial};
+    check(&[
+        (
+            "Please be advised that payment has been made.\nPayment date: 05/03/2026\nPayment ref: 8812",
+            Paid,
+            None,
+        ),
+        (
+            "Virement de 1 480 € émis ce jour, date de valeur le 10/03.",
+            Paid,
+            None,
+        ),
+        (
+            "The BACS went out yesterday so it should land tomorrow.",
+            Paid,
+            None,
+        ),
+        (
+            "We've paid £400 today and will clear the balance by the end of next month.",
+            Partial,
+            d(4, 30),
+        ),
+    ]);
+}
+
+#[test]
+fn texting_asides_and_plans() {
+    use ReplyClass::{Dispute, Other, Partial, Promise};
+    check(&[
+        ("jai viré 200€ le reste dans 15 jours", Partial, d(3, 20)),
+        (
+            "Hi Claire - paid 300 EUR now, the rest next Friday.",
+            Partial,
+            d(3, 6),
+        ),
+        (
+            "We have transferred half of the amount (EUR 900) today.",
+            Partial,
+            None,
+        ),
+        ("Virement fait d'ici la fin du mois.", Promise, d(3, 31)),
+        (
+            "euh non on vous doit rien tant que le site est pas en ligne",
+            Dispute,
+            None,
+        ),
+        ("This isn't what we ordered.", Dispute, None),
+        ("The payment has been authorised.", Other, None),
+    ]);
+    let got = read_text("We have transferred half of the amount (EUR 900) today.");
+    assert_eq!(got.amount, Some(dec!(900)));
+}

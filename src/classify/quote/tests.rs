@@ -76,3 +76,42 @@ fn pasted_reminder_paragraphs_are_dropped() {
     let iso = isolate(body, &[reminder.to_string()]);
     assert_eq!(iso.new_text.trim(), "Nous réglerons fin mars.");
 }
+
+#[test]
+fn answer_below_a_marked_quote_is_read() {
+    let body = "Le 06/04/2026 à 09:30, Claire Dupont a écrit :\n> Bonjour,\n> la facture reste impayée.\n\nLe virement a été fait ce matin.\n\nJean-Luc";
+    assert_eq!(
+        new_text(body),
+        "Le virement a été fait ce matin.\n\nJean-Luc"
+    );
+}
+
+#[test]
+fn unmarked_quote_after_an_attribution_runs_to_the_end() {
+    let body =
+        "Réglé.\n\nClaire Dupont <claire@atelier.fr> wrote:\n\nBonjour, si vous avez déjà réglé…";
+    assert_eq!(new_text(body), "Réglé.");
+}
+
+#[test]
+fn the_senders_name_starts_the_signature() {
+    let body = "Bonjour Claire,\n\nVous aurez le règlement en fin de semaine.\n\nCéline Guillot\nNos bureaux seront fermés le 14 juillet.";
+    let iso = isolate_signed(body, &[], "Céline Guillot");
+    assert_eq!(
+        iso.new_text.trim(),
+        "Bonjour Claire,\n\nVous aurez le règlement en fin de semaine."
+    );
+    assert!(iso.tail.contains("fermés"));
+}
+
+#[test]
+fn forwarded_message_is_kept_apart() {
+    let body = "Ci-dessous la confirmation de la banque.\n\n---------- Forwarded message ---------\nDe : Banque <noreply@banque.fr>\nDate: jeu. 12 mars 2026\nSubject: Virement\n\nVotre virement a été exécuté.";
+    let iso = isolate(body, &[]);
+    assert_eq!(
+        iso.new_text.trim(),
+        "Ci-dessous la confirmation de la banque."
+    );
+    assert_eq!(iso.forwarded.trim(), "Votre virement a été exécuté.");
+    assert_eq!(iso.forwarded_from, "banque <noreply@banque.fr>");
+}
