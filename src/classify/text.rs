@@ -3,8 +3,11 @@
 //! local date and UTC offset of the `Date:` header. Charsets and transfer
 //! encodings are mail-parser's job; nothing here fails, it only yields less.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+use regex::Regex;
 
 /// What the reader needs from the envelope and the body.
 #[derive(Debug, Clone, Default)]
@@ -99,9 +102,43 @@ pub fn body_text(msg: &Message) -> String {
     html.map(html_to_text).unwrap_or_default()
 }
 
+/// Parts of an HTML body that never hold the client's words: the head (with
+/// Outlook's long style sheets), style and script elements, comments.
+static HTML_NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)<head\b.*?</head\s*>|<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->",
+    )
+    .unwrap_or_else(|e| panic!("invalid constant pattern: {e}"))
+});
+
+/// Where Outlook's quote header block starts: everything after that block is
+/// the quoted thread, never indented or marked, so it is not rendered.
+static OUTLOOK_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)id="?divRplyFwdMsg|border-top:\s*solid\s+#E1E1E1|class="?OutlookMessageHeader"#,
+    )
+    .unwrap_or_else(|e| panic!("invalid constant pattern: {e}"))
+});
+
+/// The HTML worth rendering: without its noise, and cut after Outlook's
+/// quote header (kept: its "Sent:" line tells a US sender by its date).
+fn trim_html(html: &str) -> String {
+    let cut = OUTLOOK_QUOTE.find(html).map_or(html.len(), |m| {
+        let rest = html.get(m.end()..).unwrap_or("");
+        rest.find("</div>")
+            .filter(|&i| i < 3000)
+            .map_or(html.len(), |i| m.end() + i + "</div>".len())
+    });
+    HTML_NOISE
+        .replace_all(html.get(..cut).unwrap_or(html), "")
+        .into_owned()
+}
+
 /// Renders HTML as plain lines. Blockquotes come out prefixed with `>`, which
 /// the quote stripper then drops like any quoted line.
 pub fn html_to_text(html: &str) -> String {
+    let html = trim_html(html);
+    let html = html.as_str();
     html2text::config::plain_no_decorate()
         .no_table_borders()
         .allow_width_overflow()
