@@ -80,11 +80,23 @@ impl Pipeline {
     }
 
     /// Applies the pipeline's own write to the cached index and takes the
-    /// new stamp, so the write does not force a rebuild.
+    /// new stamp, so the write does not force a rebuild. The stamp moved
+    /// with the write itself, so it cannot tell whether the cache was fresh;
+    /// the data version can: unchanged, no other connection committed since
+    /// the cache was last brought up to date, and the write is all that
+    /// changed. Checking freshness first would rebuild the whole index after
+    /// every invoice found (quadratic over a first sync).
     pub(super) fn index_changed(&self, store: &Store, change: Change<'_>) -> Result<()> {
-        let mut cache = self.index(store)?;
-        cache.apply(change);
-        cache.stamp = Some(store.index_stamp()?);
+        let mut cache = self
+            .index
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let stamp = store.index_stamp()?;
+        match cache.stamp {
+            Some(before) if !before.other_writers_since(&stamp) => cache.apply(change),
+            _ => cache.index = build(store.index_rows()?, &self.config),
+        }
+        cache.stamp = Some(stamp);
         Ok(())
     }
 }

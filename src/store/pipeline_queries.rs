@@ -46,6 +46,15 @@ pub struct IndexStamp {
     max_outbox: i64,
 }
 
+impl IndexStamp {
+    /// Whether another connection committed between `self` and `later`
+    /// (both read on the same connection): SQLite's data version moves only
+    /// for other connections' commits.
+    pub fn other_writers_since(&self, later: &IndexStamp) -> bool {
+        self.data_version != later.data_version
+    }
+}
+
 /// What an alert reports about the event behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventReading {
