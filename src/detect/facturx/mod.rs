@@ -38,7 +38,21 @@ pub fn embedded_xml(pdf: &[u8]) -> Vec<Vec<u8>> {
     catch_unwind(AssertUnwindSafe(|| embedded_xml_inner(pdf))).unwrap_or_default()
 }
 
+/// Whether `pdf` can hold an embedded file at all. A file specification
+/// reaches its stream through an `/EF` entry (and the catalog's name tree is
+/// `/EmbeddedFiles`); dictionaries are plain text unless packed into an
+/// object stream. Most invoices embed nothing, and this scan costs a
+/// fraction of parsing every object of the PDF.
+fn may_embed_files(pdf: &[u8]) -> bool {
+    [b"/EF".as_slice(), b"/ObjStm"]
+        .iter()
+        .any(|name| memchr::memmem::find(pdf, name).is_some())
+}
+
 fn embedded_xml_inner(pdf: &[u8]) -> Vec<Vec<u8>> {
+    if !may_embed_files(pdf) {
+        return Vec::new();
+    }
     let Ok(doc) = Document::load_mem(pdf) else {
         return Vec::new();
     };
@@ -179,4 +193,29 @@ fn well_known_name(spec: &Dictionary) -> bool {
             "factur-x.xml" | "zugferd-invoice.xml" | "xrechnung.xml" | "zugferd_invoice.xml"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/invoices")
+            .join(name);
+        std::fs::read(path).expect("fixture")
+    }
+
+    #[test]
+    fn the_gate_lets_factur_x_through_and_stops_plain_pdfs() {
+        let facturx = fixture("facturx-en16931.pdf");
+        assert!(may_embed_files(&facturx));
+        assert_eq!(embedded_xml(&facturx).len(), 1);
+        let plain = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF";
+        assert!(!may_embed_files(plain));
+        assert!(embedded_xml(plain).is_empty());
+        assert!(may_embed_files(
+            b"%PDF-1.5 5 0 obj << /Type /ObjStm /N 3 >>"
+        ));
+    }
 }
