@@ -149,7 +149,13 @@ impl Scheduler {
         if dry_run && self.rendered.contains(&due) {
             return Ok(());
         }
-        self.sync_inbox().await?;
+        // The sync just before a send is there so that nothing goes out
+        // after a reply not yet read; a dry run sends nothing, and a first
+        // dry run over a large backlog would otherwise pay one INBOX round
+        // trip per planned message.
+        if !dry_run {
+            self.sync_inbox().await?;
+        }
         let now = self.executor.syncer.clock.now();
         let check = due.clone();
         let still = self

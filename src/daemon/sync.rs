@@ -5,6 +5,7 @@
 //! Message-ID, so no reply is classified twice). Also sets the `relance-*`
 //! keywords on understood replies and honours `relance-stop`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -85,16 +86,20 @@ impl Syncer {
         let top = state.uid_next.map_or(u32::MAX, |n| n.0.saturating_sub(1));
         let mut synced = Synced::default();
         if top > last {
-            let headers = session.fetch_headers(Uid(last + 1), Uid(top)).await?;
-            for chunk in headers.chunks(CHUNK) {
-                let at = Place {
-                    folder,
-                    uidvalidity,
-                    kind,
-                };
-                synced.meaningful += self.ingest_chunk(session, &at, chunk).await?;
-                synced.seen += chunk.len();
-                last = chunk.last().map_or(last, |h| h.uid.0);
+            // Only the UIDs are listed up front; headers are fetched chunk by
+            // chunk, so a first sync of a large folder holds one chunk of
+            // headers in memory, never the whole folder's.
+            let uids = session.uids_in(Uid(last + 1), Uid(top)).await?;
+            let at = Place {
+                folder,
+                uidvalidity,
+                kind,
+            };
+            for chunk in uids.chunks(CHUNK) {
+                let headers = session.fetch_headers_of(chunk).await?;
+                synced.meaningful += self.ingest_chunk(session, &at, &headers).await?;
+                synced.seen += headers.len();
+                last = chunk.last().map_or(last, |u| u.0);
                 self.save(folder, uidvalidity, last).await?;
             }
         }
@@ -165,33 +170,46 @@ impl Syncer {
         let results = self
             .db
             .call(move |p, s| {
-                let out = bodies
-                    .into_iter()
-                    .map(|m| {
-                        let location = Location {
-                            folder: folder.clone(),
-                            uidvalidity,
-                            uid: m.uid.0,
-                        };
-                        (m.uid, p.ingest(s, kind, location, &m.raw, now))
-                    })
-                    .collect::<Vec<_>>();
-                Ok::<_, anyhow::Error>(out)
+                // One transaction for the chunk: a commit per message would
+                // cost more than reading most of them. Each message's own
+                // transaction becomes a savepoint, so one that fails is
+                // rolled back alone.
+                s.transaction(|s| {
+                    Ok(bodies
+                        .into_iter()
+                        .map(|m| {
+                            let location = Location {
+                                folder: folder.clone(),
+                                uidvalidity,
+                                uid: m.uid.0,
+                            };
+                            (m.uid, p.ingest(s, kind, location, &m.raw, now))
+                        })
+                        .collect::<Vec<_>>())
+                })
             })
             .await?;
         let mut meaningful = 0;
+        // One STORE per keyword for the whole chunk, not one per reply.
+        let mut keywords: BTreeMap<String, Vec<Uid>> = BTreeMap::new();
         for (uid, result) in results {
             match result {
                 Ok(ingested) => {
                     meaningful += usize::from(log_ingested(at.folder, uid, &ingested));
                     if let Ingested::Reply { class, .. } = &ingested {
-                        tag(session, uid, &format!("relance-{}", class.as_str())).await?;
+                        keywords
+                            .entry(format!("relance-{}", class.as_str()))
+                            .or_default()
+                            .push(uid);
                     }
                 }
                 Err(err) => {
                     tracing::error!(folder = at.folder, uid = uid.0, error = %err, "cannot read this message; skipped");
                 }
             }
+        }
+        for (keyword, uids) in &keywords {
+            tag(session, uids, keyword).await?;
         }
         Ok(meaningful)
     }
@@ -264,14 +282,14 @@ struct Place<'a> {
     kind: FolderKind,
 }
 
-/// Sets a keyword on an understood message; a refusal is logged, a dead
+/// Sets a keyword on understood messages; a refusal is logged, a dead
 /// connection is the caller's to handle.
-async fn tag(session: &mut ImapSession, uid: Uid, keyword: &str) -> anyhow::Result<()> {
-    match session.add_keywords(&[uid], &[keyword]).await {
+async fn tag(session: &mut ImapSession, uids: &[Uid], keyword: &str) -> anyhow::Result<()> {
+    match session.add_keywords(uids, &[keyword]).await {
         Ok(()) => Ok(()),
         Err(err) if err.is_transient() => Err(err.into()),
         Err(err) => {
-            tracing::warn!(uid = uid.0, keyword, error = %err, "cannot set the keyword");
+            tracing::warn!(messages = uids.len(), keyword, error = %err, "cannot set the keyword");
             Ok(())
         }
     }

@@ -304,15 +304,21 @@ impl ImapSession {
 
     /// Header fields, flags, date and size of the messages with UIDs in
     /// `first..=last`, ascending by UID. The UIDs present are searched first,
-    /// then fetched in batches (`UID FETCH <set> (UID FLAGS INTERNALDATE
-    /// RFC822.SIZE BODY.PEEK[HEADER.FIELDS (...)])`), so sparse ranges cost
-    /// nothing and no command grows unbounded.
+    /// so sparse ranges cost nothing; see [`ImapSession::fetch_headers_of`].
     pub async fn fetch_headers(
         &mut self,
         first: Uid,
         last: Uid,
     ) -> Result<Vec<HeaderSummary>, Error> {
         let uids = self.uids_in(first, last).await?;
+        self.fetch_headers_of(&uids).await
+    }
+
+    /// Header fields, flags, date and size of the given messages, ascending
+    /// by UID, fetched in batches (`UID FETCH <set> (UID FLAGS INTERNALDATE
+    /// RFC822.SIZE BODY.PEEK[HEADER.FIELDS (...)])`) so no command grows
+    /// unbounded. UIDs that no longer exist are skipped.
+    pub async fn fetch_headers_of(&mut self, uids: &[Uid]) -> Result<Vec<HeaderSummary>, Error> {
         let query = format!(
             "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])"
         );
