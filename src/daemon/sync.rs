@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use super::db::Db;
 use crate::clock::Clock;
 use crate::detect::MailView;
-use crate::mailbox::imap::HeaderSummary as RawHeaders;
+use crate::mailbox::imap::{HeaderSummary as RawHeaders, RawMessage};
 use crate::mailbox::{ImapSession, Uid};
 use crate::pipeline::{FolderKind, HeaderSummary, Ingested};
 use crate::store::{FolderState, Location};
@@ -22,6 +22,10 @@ use crate::store::{FolderState, Location};
 /// New messages handled per round trip (headers triaged, bodies fetched,
 /// ingested, progress saved).
 const CHUNK: usize = 200;
+
+/// Bodies per fetch during a sync; a batch is ingested while the next one
+/// is fetched.
+const BODY_BATCH: usize = 25;
 
 /// The keyword a user sets on any message of a thread to stop its sequence.
 pub const STOP_KEYWORD: &str = "relance-stop";
@@ -164,31 +168,26 @@ impl Syncer {
         if wanted.is_empty() {
             return Ok(0);
         }
-        let bodies = session.fetch_bodies(&wanted).await?;
-        let (folder, uidvalidity) = (at.folder.to_owned(), at.uidvalidity);
+        // Bodies come in batches, and each batch is ingested while the next
+        // one is fetched: the server's work and ours overlap. Triage for the
+        // whole chunk happened before, so no batch depends on another.
         let now = self.clock.now();
-        let results = self
-            .db
-            .call(move |p, s| {
-                // One transaction for the chunk: a commit per message would
-                // cost more than reading most of them. Each message's own
-                // transaction becomes a savepoint, so one that fails is
-                // rolled back alone.
-                s.transaction(|s| {
-                    Ok(bodies
-                        .into_iter()
-                        .map(|m| {
-                            let location = Location {
-                                folder: folder.clone(),
-                                uidvalidity,
-                                uid: m.uid.0,
-                            };
-                            (m.uid, p.ingest(s, kind, location, &m.raw, now))
-                        })
-                        .collect::<Vec<_>>())
-                })
-            })
-            .await?;
+        let mut batches = wanted.chunks(BODY_BATCH);
+        let mut results = Vec::with_capacity(wanted.len());
+        let mut fetched = match batches.next() {
+            Some(batch) => session.fetch_bodies(batch).await?,
+            None => Vec::new(),
+        };
+        loop {
+            let ingest = self.ingest_bodies(at, std::mem::take(&mut fetched), now);
+            let Some(batch) = batches.next() else {
+                results.extend(ingest.await?);
+                break;
+            };
+            let (ingested, next) = tokio::join!(ingest, session.fetch_bodies(batch));
+            results.extend(ingested?);
+            fetched = next?;
+        }
         let mut meaningful = 0;
         // One STORE per keyword for the whole chunk, not one per reply.
         let mut keywords: BTreeMap<String, Vec<Uid>> = BTreeMap::new();
@@ -212,6 +211,39 @@ impl Syncer {
             tag(session, uids, keyword).await?;
         }
         Ok(meaningful)
+    }
+
+    /// Ingests fetched bodies in one transaction: a commit per message
+    /// would cost more than reading most of them. Each message's own
+    /// transaction becomes a savepoint, so one that fails is rolled back
+    /// alone.
+    async fn ingest_bodies(
+        &self,
+        at: &Place<'_>,
+        bodies: Vec<RawMessage>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<(Uid, crate::pipeline::Result<Ingested>)>> {
+        if bodies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (folder, uidvalidity, kind) = (at.folder.to_owned(), at.uidvalidity, at.kind);
+        self.db
+            .call(move |p, s| {
+                s.transaction(|s| {
+                    Ok(bodies
+                        .into_iter()
+                        .map(|m| {
+                            let location = Location {
+                                folder: folder.clone(),
+                                uidvalidity,
+                                uid: m.uid.0,
+                            };
+                            (m.uid, p.ingest(s, kind, location, &m.raw, now))
+                        })
+                        .collect::<Vec<_>>())
+                })
+            })
+            .await
     }
 
     /// The UIDs of the chunk whose bodies the pipeline wants.
