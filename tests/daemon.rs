@@ -306,6 +306,13 @@ fn dry_run_sends_nothing_and_records_no_history() {
     assert!(log.contains(CLIENT_A.address), "{log}");
     assert!(w.outbox().iter().all(|r| r.state == OutboxState::Cancelled));
     assert_eq!(client_reminders(&w), 0);
+    let rendered = w.outbox().len();
+    let again = w.run_once(STEP1);
+    assert!(
+        !again.contains("dry-run: would send"),
+        "rendered once: {again}"
+    );
+    assert_eq!(w.outbox().len(), rendered, "no new rows for the same plan");
 }
 
 /// Aborts at `stage` during the first send, restarts, and checks that the

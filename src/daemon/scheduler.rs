@@ -32,17 +32,12 @@ const MANUAL_NAP: Duration = Duration::from_millis(100);
 /// Plans and sends.
 pub struct Scheduler {
     pub executor: Executor,
-    /// Actions already rendered in dry-run mode, not logged again.
-    rendered: Vec<Due>,
 }
 
 impl Scheduler {
     /// A scheduler handing its messages to `executor`.
     pub fn new(executor: Executor) -> Scheduler {
-        Scheduler {
-            executor,
-            rendered: Vec::new(),
-        }
+        Scheduler { executor }
     }
 
     /// Cycles until `shutdown`, woken early by `new_mail`.
@@ -147,8 +142,20 @@ impl Scheduler {
     /// Sync, decide again, fetch attachments, prepare, deliver.
     async fn carry_out(&mut self, due: Due) -> anyhow::Result<()> {
         let dry_run = self.executor.syncer.db.pipeline().config().sequence.mode == Mode::DryRun;
-        if dry_run && self.rendered.contains(&due) {
-            return Ok(());
+        // A dry run renders and logs each action once, across runs too: the
+        // store remembers what it rendered.
+        let rendered_key = dry_run.then(|| dry_run_key(&due));
+        if let Some(key) = rendered_key.clone() {
+            let client = due.client;
+            let seen = self
+                .executor
+                .syncer
+                .db
+                .store(move |s| s.dry_run_rendered(client, &key))
+                .await?;
+            if seen {
+                return Ok(());
+            }
         }
         // The sync just before a send is there so that nothing goes out
         // after a reply not yet read; a dry run sends nothing, and a first
@@ -194,10 +201,15 @@ impl Scheduler {
             reason = due.reason,
             "prepared"
         );
-        if dry_run {
-            self.rendered.push(due);
+        self.executor.deliver_prepared(prepared, client).await?;
+        if let Some(key) = rendered_key {
+            self.executor
+                .syncer
+                .db
+                .store(move |s| s.record_dry_run(client, &key, now))
+                .await?;
         }
-        self.executor.deliver_prepared(prepared, client).await
+        Ok(())
     }
 
     async fn sync_inbox(&mut self) -> anyhow::Result<()> {
@@ -256,4 +268,10 @@ fn release_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// A due action in a stable text form: the engine's action as JSON (it names
+/// the step, the invoices, the event an alert is about).
+fn dry_run_key(due: &Due) -> String {
+    serde_json::to_string(&due.action).unwrap_or_else(|_| format!("{:?}", due.action))
 }

@@ -1,7 +1,8 @@
 //! Queries the daemon needs around its outbox and the user's keywords:
 //! dropping a rendered-but-unsent intent (dry-run, superseded retries),
 //! recording a `relance-stop` keyword once, and whether a client wrote after
-//! an intent was prepared. Each is one transaction.
+//! an intent was prepared; what a dry run already rendered. Each is one
+//! transaction.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -13,6 +14,27 @@ use crate::domain::{ClientId, InvoiceId, MessageRowId, OutboxId};
 use crate::engine::EventKind;
 
 impl Store {
+    /// Whether a dry run already rendered `action` (the engine's action, in
+    /// a stable text form) for `client`.
+    pub fn dry_run_rendered(&self, client: ClientId, action: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM dry_run_renders WHERE client_id = ?1 AND action = ?2")
+            .and_then(|mut s| s.exists(params![client, action]))
+            .with_ctx(|| format!("look up a dry-run render for client {client}"))
+    }
+
+    /// Records that a dry run rendered `action` for `client`.
+    pub fn record_dry_run(&self, client: ClientId, action: &str, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO dry_run_renders (client_id, action, rendered_at)
+                 VALUES (?1, ?2, ?3)",
+                params![client, action, Stamp(at)],
+            )
+            .with_ctx(|| format!("record a dry-run render for client {client}"))?;
+        Ok(())
+    }
+
     /// Drops a `sending` entry that did not go out (dry-run, or a retry the
     /// situation overtook), with its audit entry. Cancelled entries are not
     /// history: the engine plans the step again if it is still due.
@@ -162,6 +184,24 @@ mod tests {
             state,
             raw: Some(b"x".to_vec()),
         }
+    }
+
+    #[test]
+    fn a_dry_run_render_is_remembered_per_client_and_action() {
+        let (_dir, s) = store();
+        let (a, b) = (client(&s, "a@a.test"), client(&s, "b@b.test"));
+        let step = r#"{"type":"step","step":1}"#;
+        assert!(!s.dry_run_rendered(a, step).unwrap());
+        s.record_dry_run(a, step, t("2026-03-02T10:00:00Z"))
+            .unwrap();
+        s.record_dry_run(a, step, t("2026-03-03T10:00:00Z"))
+            .unwrap();
+        assert!(s.dry_run_rendered(a, step).unwrap());
+        assert!(!s.dry_run_rendered(b, step).unwrap());
+        assert!(
+            !s.dry_run_rendered(a, r#"{"type":"step","step":2}"#)
+                .unwrap()
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{Context, Error, Result};
 
 /// The migrations, in order; migration `i` brings the schema to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_dry_run_renders.sql"),
+];
 
 /// The schema version this build writes.
 pub(crate) const LATEST: u32 = MIGRATIONS.len() as u32;
