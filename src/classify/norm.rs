@@ -4,7 +4,7 @@
 //! apostrophes and dashes straightened, whitespace collapsed. Evidence is cut
 //! from the original sentence, so normalisation never needs to keep offsets.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Lowercases, strips diacritics, straightens quotes and collapses spaces, so
@@ -139,24 +139,15 @@ fn ascii_classes(pattern: &str) -> String {
     out
 }
 
-/// Room for the lazy DFA of each pattern. The reader's sets are large; with
-/// regex's default (2 MiB) their DFA caches fill, are cleared over and over
-/// and the search falls back to the much slower NFA simulation.
-const DFA_CACHE: usize = 32 << 20;
-
 /// Compiles one of the reader's constant patterns.
 pub fn pattern(pattern: &str) -> Regex {
-    RegexBuilder::new(&ascii_classes(pattern))
-        .dfa_size_limit(DFA_CACHE)
-        .build()
+    Regex::new(&ascii_classes(pattern))
         .unwrap_or_else(|e| panic!("invalid constant pattern {pattern}: {e}"))
 }
 
 /// Compiles constant patterns as a set, to learn in one pass which match.
 pub fn pattern_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
-    RegexSetBuilder::new(patterns.into_iter().map(ascii_classes))
-        .dfa_size_limit(DFA_CACHE)
-        .build()
+    RegexSet::new(patterns.into_iter().map(ascii_classes))
         .unwrap_or_else(|e| panic!("invalid constant pattern set: {e}"))
 }
 
