@@ -88,8 +88,7 @@ impl Store {
             } else {
                 name.trim()
             };
-            s.conn
-                .execute("INSERT INTO clients (name) VALUES (?1)", [name])
+            s.exec("INSERT INTO clients (name) VALUES (?1)", [name])
                 .with_ctx(|| format!("insert client for '{address}'"))?;
             let id = ClientId(s.conn.last_insert_rowid());
             s.add_contact(id, address, false, source)?;
@@ -100,8 +99,7 @@ impl Store {
     /// The client with this id.
     pub fn client(&self, id: ClientId) -> Result<ClientRow> {
         let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1");
-        self.conn
-            .query_row(&sql, [id], client_row)
+        self.query_one(&sql, [id], client_row)
             .optional()
             .with_ctx(|| format!("read client {id}"))?
             .ok_or(Error::NoClient(id))
@@ -155,22 +153,20 @@ impl Store {
                 owner,
             }),
             Some(_) => {
-                self.conn
-                    .execute(
-                        "UPDATE contacts SET billing = billing OR ?2 WHERE address = ?1",
-                        params![address, billing],
-                    )
-                    .with_ctx(|| format!("update contact '{address}'"))?;
+                self.exec(
+                    "UPDATE contacts SET billing = billing OR ?2 WHERE address = ?1",
+                    params![address, billing],
+                )
+                .with_ctx(|| format!("update contact '{address}'"))?;
                 Ok(())
             }
             None => {
-                self.conn
-                    .execute(
-                        "INSERT INTO contacts (client_id, address, domain, billing, source)
+                self.exec(
+                    "INSERT INTO contacts (client_id, address, domain, billing, source)
                          VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![client, address, address.domain(), billing, source],
-                    )
-                    .with_ctx(|| format!("add contact '{address}' to client {client}"))?;
+                    params![client, address, address.domain(), billing, source],
+                )
+                .with_ctx(|| format!("add contact '{address}' to client {client}"))?;
                 Ok(())
             }
         }
@@ -196,8 +192,7 @@ impl Store {
     /// when the address is not a known contact.
     pub fn set_contact_bounced(&self, address: &EmailAddress, bounced: bool) -> Result<bool> {
         let n = self
-            .conn
-            .execute(
+            .exec(
                 "UPDATE contacts SET bounced = ?2 WHERE address = ?1",
                 params![address, bounced],
             )
@@ -208,8 +203,7 @@ impl Store {
     /// Replaces the name, phone and postal address of `client`.
     pub fn update_client(&self, client: ClientId, details: &ClientDetails) -> Result<()> {
         let n = self
-            .conn
-            .execute(
+            .exec(
                 "UPDATE clients SET name = ?2, phone = ?3, postal_address = ?4 WHERE id = ?1",
                 params![client, details.name, details.phone, details.postal_address],
             )
@@ -225,8 +219,7 @@ impl Store {
         // The column name comes from a closed enum, never from input.
         let sql = format!("UPDATE clients SET {} = ?2 WHERE id = ?1", flag.column());
         let n = self
-            .conn
-            .execute(&sql, params![client, on])
+            .exec(&sql, params![client, on])
             .with_ctx(|| format!("set {} of client {client}", flag.column()))?;
         if n == 0 {
             return Err(Error::NoClient(client));

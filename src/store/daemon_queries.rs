@@ -25,13 +25,12 @@ impl Store {
 
     /// Records that a dry run rendered `action` for `client`.
     pub fn record_dry_run(&self, client: ClientId, action: &str, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO dry_run_renders (client_id, action, rendered_at)
+        self.exec(
+            "INSERT OR IGNORE INTO dry_run_renders (client_id, action, rendered_at)
                  VALUES (?1, ?2, ?3)",
-                params![client, action, Stamp(at)],
-            )
-            .with_ctx(|| format!("record a dry-run render for client {client}"))?;
+            params![client, action, Stamp(at)],
+        )
+        .with_ctx(|| format!("record a dry-run render for client {client}"))?;
         Ok(())
     }
 
@@ -41,16 +40,14 @@ impl Store {
     pub fn cancel_unsent(&self, id: OutboxId, audit: &NewAudit) -> Result<()> {
         self.transaction(|s| {
             let n = s
-                .conn
-                .execute(
+                .exec(
                     "UPDATE outbox SET state = ?2 WHERE id = ?1 AND state = ?3",
                     params![id, OutboxState::Cancelled, OutboxState::Sending],
                 )
                 .with_ctx(|| format!("cancel outbox entry {id}"))?;
             if n == 0 {
                 let from = s
-                    .conn
-                    .query_row("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+                    .query_one("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
                     .optional()
                     .with_ctx(|| format!("read the state of outbox entry {id}"))?
                     .ok_or(Error::NoOutbox(id))?;
@@ -125,26 +122,24 @@ impl Store {
     }
 
     fn stop_recorded(&self, client: ClientId, message: MessageRowId) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM events
+        self.query_one(
+            "SELECT EXISTS (SELECT 1 FROM events
                     WHERE client_id = ?1 AND message_row = ?2 AND kind = ?3)",
-                params![client, message, EventTag::UserStop],
-                |r| r.get(0),
-            )
-            .with_ctx(|| format!("look for a stop of client {client} by message {message}"))
+            params![client, message, EventTag::UserStop],
+            |r| r.get(0),
+        )
+        .with_ctx(|| format!("look for a stop of client {client} by message {message}"))
     }
 
     /// Whether anything happened for `client` (a reply, the user's message
     /// or command) after `since`: an intent prepared before it is stale.
     pub fn client_events_since(&self, client: ClientId, since: DateTime<Utc>) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM events WHERE client_id = ?1 AND at > ?2)",
-                params![client, Stamp(since)],
-                |r| r.get(0),
-            )
-            .with_ctx(|| format!("look for news of client {client}"))
+        self.query_one(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE client_id = ?1 AND at > ?2)",
+            params![client, Stamp(since)],
+            |r| r.get(0),
+        )
+        .with_ctx(|| format!("look for news of client {client}"))
     }
 }
 

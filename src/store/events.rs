@@ -212,18 +212,16 @@ impl Store {
         self.transaction(|s| {
             let id = s.insert_classification(new, true)?;
             let what = || format!("override classification {}", old.0);
-            s.conn
-                .execute(
-                    "UPDATE classifications SET superseded_by = ?2 WHERE id = ?1",
-                    params![old.0, id.0],
-                )
-                .with_ctx(what)?;
-            s.conn
-                .execute(
-                    "UPDATE events SET retracted = 1 WHERE classification = ?1",
-                    [old.0],
-                )
-                .with_ctx(what)?;
+            s.exec(
+                "UPDATE classifications SET superseded_by = ?2 WHERE id = ?1",
+                params![old.0, id.0],
+            )
+            .with_ctx(what)?;
+            s.exec(
+                "UPDATE events SET retracted = 1 WHERE classification = ?1",
+                [old.0],
+            )
+            .with_ctx(what)?;
             let event = event
                 .map(|e| s.insert_event(e, Some(id), None))
                 .transpose()?;
@@ -263,27 +261,26 @@ impl Store {
         &self,
         message: MessageRowId,
     ) -> Result<Option<(ClassificationId, NewClassification)>> {
-        self.conn
-            .query_row(
-                "SELECT id, message_row, at, class, date, amount, evidence FROM classifications
+        self.query_one(
+            "SELECT id, message_row, at, class, date, amount, evidence FROM classifications
                  WHERE message_row = ?1 AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
-                [message],
-                |r| {
-                    Ok((
-                        ClassificationId(r.get(0)?),
-                        NewClassification {
-                            message: r.get(1)?,
-                            at: r.get::<_, Stamp>(2)?.0,
-                            class: r.get(3)?,
-                            date: r.get::<_, Option<Day>>(4)?.map(|d| d.0),
-                            amount: r.get::<_, Option<Dec>>(5)?.map(|d| d.0),
-                            evidence: r.get(6)?,
-                        },
-                    ))
-                },
-            )
-            .optional()
-            .with_ctx(|| format!("read the classification of message {message}"))
+            [message],
+            |r| {
+                Ok((
+                    ClassificationId(r.get(0)?),
+                    NewClassification {
+                        message: r.get(1)?,
+                        at: r.get::<_, Stamp>(2)?.0,
+                        class: r.get(3)?,
+                        date: r.get::<_, Option<Day>>(4)?.map(|d| d.0),
+                        amount: r.get::<_, Option<Dec>>(5)?.map(|d| d.0),
+                        evidence: r.get(6)?,
+                    },
+                ))
+            },
+        )
+        .optional()
+        .with_ctx(|| format!("read the classification of message {message}"))
     }
 
     /// Records a user command and the events it produces, together.
@@ -295,12 +292,11 @@ impl Store {
         // A JSON array keeps argument boundaries (and spaces inside them).
         let args = serde_json::Value::from(cmd.args.clone()).to_string();
         self.transaction(|s| {
-            s.conn
-                .execute(
-                    "INSERT INTO commands (at, name, args) VALUES (?1, ?2, ?3)",
-                    params![Stamp(cmd.at), cmd.name, args],
-                )
-                .with_ctx(|| format!("record command '{}'", cmd.name))?;
+            s.exec(
+                "INSERT INTO commands (at, name, args) VALUES (?1, ?2, ?3)",
+                params![Stamp(cmd.at), cmd.name, args],
+            )
+            .with_ctx(|| format!("record command '{}'", cmd.name))?;
             let id = CommandId(s.conn.last_insert_rowid());
             let ids = events
                 .iter()

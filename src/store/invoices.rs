@@ -231,15 +231,14 @@ impl Store {
 
     /// The invoice with this id.
     pub fn invoice(&self, id: InvoiceId) -> Result<InvoiceRow> {
-        self.conn
-            .query_row(
-                &format!("{INVOICE_SELECT} WHERE i.id = ?1"),
-                [id],
-                invoice_row,
-            )
-            .optional()
-            .with_ctx(|| format!("read invoice {id}"))?
-            .ok_or(Error::NoInvoice(id))
+        self.query_one(
+            &format!("{INVOICE_SELECT} WHERE i.id = ?1"),
+            [id],
+            invoice_row,
+        )
+        .optional()
+        .with_ctx(|| format!("read invoice {id}"))?
+        .ok_or(Error::NoInvoice(id))
     }
 
     /// Every invoice numbered `number` (one per client at most), for the CLI.
@@ -300,8 +299,7 @@ impl Store {
         what: &str,
     ) -> Result<()> {
         let n = self
-            .conn
-            .execute(sql, params![invoice, value])
+            .exec(sql, params![invoice, value])
             .with_ctx(|| format!("{what} of invoice {invoice}"))?;
         if n == 0 {
             return Err(Error::NoInvoice(invoice));
@@ -322,12 +320,11 @@ impl Store {
                 InvoiceStatus::Open if paid >= row.amount.amount => InvoiceStatus::Paid,
                 other => other,
             };
-            s.conn
-                .execute(
-                    "UPDATE invoices SET paid = ?2, status = ?3 WHERE id = ?1",
-                    params![invoice, Dec(paid), status],
-                )
-                .with_ctx(|| format!("record a payment on invoice {invoice}"))?;
+            s.exec(
+                "UPDATE invoices SET paid = ?2, status = ?3 WHERE id = ?1",
+                params![invoice, Dec(paid), status],
+            )
+            .with_ctx(|| format!("record a payment on invoice {invoice}"))?;
             s.invoice(invoice)
         })
     }

@@ -170,15 +170,14 @@ impl Store {
 
     /// The message with this row id.
     pub fn message(&self, id: MessageRowId) -> Result<Option<MessageRow>> {
-        self.conn
-            .query_row(
-                "SELECT id, message_id, in_reply_to, refs, subject, from_addr, date, direction
+        self.query_one(
+            "SELECT id, message_id, in_reply_to, refs, subject, from_addr, date, direction
                  FROM messages WHERE id = ?1",
-                [id],
-                message_row,
-            )
-            .optional()
-            .with_ctx(|| format!("read message {id}"))
+            [id],
+            message_row,
+        )
+        .optional()
+        .with_ctx(|| format!("read message {id}"))
     }
 
     /// Records that `message` concerns `invoices` (idempotent).
@@ -217,7 +216,7 @@ impl Store {
                     JOIN outbox o ON o.id = oi.outbox_id WHERE o.message_id IN ({marks})"
             );
             let what = "find the invoices of a thread";
-            let mut stmt = self.conn.prepare(&sql).ctx(what)?;
+            let mut stmt = self.conn.prepare_cached(&sql).ctx(what)?;
             let rows = stmt
                 .query_map(params_from_iter(chunk), |r| r.get::<_, InvoiceId>(0))
                 .ctx(what)?;
@@ -269,40 +268,38 @@ impl Store {
 
     /// The sync state of `folder`, if it was ever synced.
     pub fn folder_state(&self, folder: &str) -> Result<Option<FolderState>> {
-        self.conn
-            .query_row(
-                "SELECT folder, uidvalidity, last_uid, highest_modseq FROM folders
+        self.query_one(
+            "SELECT folder, uidvalidity, last_uid, highest_modseq FROM folders
                  WHERE folder = ?1",
-                [folder],
-                |r| {
-                    Ok(FolderState {
-                        folder: r.get(0)?,
-                        uidvalidity: r.get(1)?,
-                        last_uid: r.get(2)?,
-                        highest_modseq: r.get(3)?,
-                    })
-                },
-            )
-            .optional()
-            .with_ctx(|| format!("read the sync state of '{folder}'"))
+            [folder],
+            |r| {
+                Ok(FolderState {
+                    folder: r.get(0)?,
+                    uidvalidity: r.get(1)?,
+                    last_uid: r.get(2)?,
+                    highest_modseq: r.get(3)?,
+                })
+            },
+        )
+        .optional()
+        .with_ctx(|| format!("read the sync state of '{folder}'"))
     }
 
     /// Saves how far a folder has been synced.
     pub fn set_folder_state(&self, state: &FolderState) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO folders (folder, uidvalidity, last_uid, highest_modseq)
+        self.exec(
+            "INSERT INTO folders (folder, uidvalidity, last_uid, highest_modseq)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
                     last_uid = excluded.last_uid, highest_modseq = excluded.highest_modseq",
-                params![
-                    state.folder,
-                    state.uidvalidity,
-                    state.last_uid,
-                    state.highest_modseq
-                ],
-            )
-            .with_ctx(|| format!("save the sync state of '{}'", state.folder))?;
+            params![
+                state.folder,
+                state.uidvalidity,
+                state.last_uid,
+                state.highest_modseq
+            ],
+        )
+        .with_ctx(|| format!("save the sync state of '{}'", state.folder))?;
         Ok(())
     }
 
@@ -312,19 +309,17 @@ impl Store {
     pub fn reset_folder(&self, folder: &str, uidvalidity: u32) -> Result<()> {
         self.transaction(|s| {
             let what = || format!("reset folder '{folder}'");
-            s.conn
-                .execute(
-                    "DELETE FROM message_locations WHERE folder = ?1 AND uidvalidity <> ?2",
-                    params![folder, uidvalidity],
-                )
-                .with_ctx(what)?;
-            s.conn
-                .execute(
-                    "UPDATE invoices SET folder = NULL, uidvalidity = NULL, uid = NULL
+            s.exec(
+                "DELETE FROM message_locations WHERE folder = ?1 AND uidvalidity <> ?2",
+                params![folder, uidvalidity],
+            )
+            .with_ctx(what)?;
+            s.exec(
+                "UPDATE invoices SET folder = NULL, uidvalidity = NULL, uid = NULL
                      WHERE folder = ?1 AND uidvalidity <> ?2",
-                    params![folder, uidvalidity],
-                )
-                .with_ctx(what)?;
+                params![folder, uidvalidity],
+            )
+            .with_ctx(what)?;
             s.set_folder_state(&FolderState {
                 folder: folder.to_string(),
                 uidvalidity,

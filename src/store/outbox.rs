@@ -262,16 +262,14 @@ impl Store {
             let sql = format!("UPDATE outbox SET state = ?2{set} WHERE id = ?1");
             let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id, &to];
             values.extend_from_slice(extra);
-            s.conn
-                .execute(&sql, values.as_slice())
+            s.exec(&sql, values.as_slice())
                 .with_ctx(|| format!("mark outbox entry {id} {to}"))?;
             Ok(())
         })
     }
 
     fn outbox_state(&self, id: OutboxId) -> Result<OutboxState> {
-        self.conn
-            .query_row("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+        self.query_one("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
             .optional()
             .with_ctx(|| format!("read the state of outbox entry {id}"))?
             .ok_or(Error::NoOutbox(id))
@@ -279,8 +277,7 @@ impl Store {
 
     /// The entry with this id.
     pub fn outbox_entry(&self, id: OutboxId) -> Result<OutboxRow> {
-        self.conn
-            .query_row(&format!("{OUTBOX_SELECT} WHERE id = ?1"), [id], outbox_row)
+        self.query_one(&format!("{OUTBOX_SELECT} WHERE id = ?1"), [id], outbox_row)
             .optional()
             .with_ctx(|| format!("read outbox entry {id}"))?
             .ok_or(Error::NoOutbox(id))
@@ -289,12 +286,11 @@ impl Store {
     /// The entry sent (or to be sent) as `mid`, e.g. to recognise a reminder
     /// found in the Sent folder.
     pub fn find_outbox(&self, mid: &MessageId) -> Result<Option<OutboxId>> {
-        self.conn
-            .query_row("SELECT id FROM outbox WHERE message_id = ?1", [mid], |r| {
-                r.get(0)
-            })
-            .optional()
-            .with_ctx(|| format!("find outbox entry <{mid}>"))
+        self.query_one("SELECT id FROM outbox WHERE message_id = ?1", [mid], |r| {
+            r.get(0)
+        })
+        .optional()
+        .with_ctx(|| format!("find outbox entry <{mid}>"))
     }
 
     /// The entries in `state`, oldest first.
@@ -313,8 +309,7 @@ impl Store {
 
     /// The rendered message of an entry, if stored.
     pub fn outbox_raw(&self, id: OutboxId) -> Result<Option<Vec<u8>>> {
-        self.conn
-            .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+        self.query_one("SELECT raw FROM outbox WHERE id = ?1", [id], |r| r.get(0))
             .optional()
             .with_ctx(|| format!("read the message of outbox entry {id}"))?
             .ok_or(Error::NoOutbox(id))
@@ -323,8 +318,7 @@ impl Store {
     /// Stores the rendered message of an entry.
     pub fn set_outbox_raw(&self, id: OutboxId, raw: &[u8]) -> Result<()> {
         let n = self
-            .conn
-            .execute("UPDATE outbox SET raw = ?2 WHERE id = ?1", params![id, raw])
+            .exec("UPDATE outbox SET raw = ?2 WHERE id = ?1", params![id, raw])
             .with_ctx(|| format!("store the message of outbox entry {id}"))?;
         if n == 0 {
             return Err(Error::NoOutbox(id));

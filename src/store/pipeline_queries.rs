@@ -76,7 +76,7 @@ impl Store {
             let mut out = IndexRows::default();
             let mut stmt = s
                 .conn
-                .prepare("SELECT id, client_id, number, status, message_id FROM invoices")
+                .prepare_cached("SELECT id, client_id, number, status, message_id FROM invoices")
                 .ctx(what)?;
             let rows = stmt
                 .query_map([], |r| {
@@ -96,7 +96,7 @@ impl Store {
             )?;
             let mut stmt = s
                 .conn
-                .prepare(
+                .prepare_cached(
                     "SELECT message_id, (SELECT group_concat(invoice_id, ' ')
                         FROM outbox_invoices WHERE outbox_id = o.id) FROM outbox o",
                 )
@@ -123,7 +123,7 @@ impl Store {
         sql: &str,
     ) -> Result<Vec<(A, B)>> {
         let what = "read the thread index";
-        let mut stmt = self.conn.prepare(sql).ctx(what)?;
+        let mut stmt = self.conn.prepare_cached(sql).ctx(what)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .ctx(what)?;
