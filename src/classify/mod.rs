@@ -20,7 +20,7 @@ pub mod text;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use mail_parser::MessageParser;
+use mail_parser::{Message, MessageParser};
 use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -116,10 +116,15 @@ pub fn classify_file_bytes(raw: &[u8]) -> Reading {
 
 /// Classifies a raw RFC 5322 message.
 pub fn classify(raw: &[u8], opts: &Options) -> Reading {
-    let Some(msg) = MessageParser::default().parse(raw) else {
-        return Reading::other(Language::Fr);
-    };
-    let ex = text::extract(&msg);
+    match MessageParser::default().parse(raw) {
+        Some(msg) => classify_message(&msg, opts),
+        None => Reading::other(Language::Fr),
+    }
+}
+
+/// As [`classify`], on a message the caller already parsed.
+pub fn classify_message(msg: &Message<'_>, opts: &Options) -> Reading {
+    let ex = text::extract(msg);
     let iso = quote::isolate_signed(&ex.body, &opts.reminders, &ex.from_name);
     let language = match opts.language {
         LanguageHint::Fr => Language::Fr,
@@ -138,7 +143,7 @@ pub fn classify(raw: &[u8], opts: &Options) -> Reading {
             && sender::looks_american(ex.utc_offset_minutes, &iso.new_text, &iso.tail),
     });
     let base = Reading::other(language);
-    let auto = auto::detect(&msg, &ex, &iso.new_text);
+    let auto = auto::detect(msg, &ex, &iso.new_text);
     let read = || intent::read(&sentences(&iso.new_text), ctx.as_ref());
     match auto {
         Some(a) if a.kind == AutoKind::Bounce => Reading {
@@ -154,7 +159,7 @@ pub fn classify(raw: &[u8], opts: &Options) -> Reading {
                 _ => out_of_office(&ex.subject, &iso.new_text, ctx.as_ref(), a.evidence, base),
             }
         }
-        None if auto::is_bulk(&msg) => Reading {
+        None if auto::is_bulk(msg) => Reading {
             evidence: ex.subject.clone(),
             ..base
         },

@@ -131,7 +131,8 @@ impl Scheduler {
                 ..
             }
         );
-        let config = self.executor.syncer.db.pipeline().config().clone();
+        let pipeline = self.executor.syncer.db.pipeline();
+        let config = pipeline.config();
         let calendar = Calendar::new(config.sequence.calendar);
         let window = &config.sequence.window;
         let now = self.executor.syncer.clock.now();
@@ -142,21 +143,6 @@ impl Scheduler {
     /// Sync, decide again, fetch attachments, prepare, deliver.
     async fn carry_out(&mut self, due: Due) -> anyhow::Result<()> {
         let dry_run = self.executor.syncer.db.pipeline().config().sequence.mode == Mode::DryRun;
-        // A dry run renders and logs each action once, across runs too: the
-        // store remembers what it rendered.
-        let rendered_key = dry_run.then(|| dry_run_key(&due));
-        if let Some(key) = rendered_key.clone() {
-            let client = due.client;
-            let seen = self
-                .executor
-                .syncer
-                .db
-                .store(move |s| s.dry_run_rendered(client, &key))
-                .await?;
-            if seen {
-                return Ok(());
-            }
-        }
         // The sync just before a send is there so that nothing goes out
         // after a reply not yet read; a dry run sends nothing, and a first
         // dry run over a large backlog would otherwise pay one INBOX round
@@ -164,29 +150,42 @@ impl Scheduler {
         if !dry_run {
             self.sync_inbox().await?;
         }
+        // A dry run renders and logs each action once, across runs too: the
+        // store remembers what it rendered.
+        let rendered_key = dry_run.then(|| dry_run_key(&due));
         let now = self.executor.syncer.clock.now();
-        let check = due.clone();
-        let still = self
-            .executor
-            .syncer
-            .db
-            .call(move |p, s| p.still_due(s, &check, now))
-            .await?;
-        if !still {
-            tracing::info!(
-                client = due.client.0,
-                "no longer due after the last sync: not sent"
-            );
-            return Ok(());
-        }
-        let wanted = due.clone();
+        let (check, key) = (due.clone(), rendered_key.clone());
         let fetches = self
             .executor
             .syncer
             .db
-            .call(move |p, s| p.attachments_needed(s, &wanted))
+            .call(move |p, s| {
+                if let Some(key) = &key
+                    && s.dry_run_rendered(check.client, key)?
+                {
+                    return Ok(Check::Rendered);
+                }
+                if !p.still_due(s, &check, now)? {
+                    return Ok(Check::NoLongerDue);
+                }
+                p.attachments_needed(s, &check).map(Check::Due)
+            })
             .await?;
+        let fetches = match fetches {
+            Check::Due(fetches) => fetches,
+            Check::Rendered => return Ok(()),
+            Check::NoLongerDue => {
+                tracing::info!(
+                    client = due.client.0,
+                    "no longer due after the last sync: not sent"
+                );
+                return Ok(());
+            }
+        };
         let attachments = self.fetch_attachments(fetches).await?;
+        if let Some(key) = rendered_key {
+            return self.executor.dry_run_due(due, attachments, key, now).await;
+        }
         let client = due.client;
         let prepare = due.clone();
         let prepared = self
@@ -201,15 +200,7 @@ impl Scheduler {
             reason = due.reason,
             "prepared"
         );
-        self.executor.deliver_prepared(prepared, client).await?;
-        if let Some(key) = rendered_key {
-            self.executor
-                .syncer
-                .db
-                .store(move |s| s.record_dry_run(client, &key, now))
-                .await?;
-        }
-        Ok(())
+        self.executor.deliver_prepared(prepared, client).await
     }
 
     async fn sync_inbox(&mut self) -> anyhow::Result<()> {
@@ -268,6 +259,15 @@ fn release_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// What the store says of a due action just before it is carried out.
+enum Check {
+    /// Still due: these attachments are to be fetched first.
+    Due(Vec<AttachmentFetch>),
+    NoLongerDue,
+    /// A dry run already rendered it.
+    Rendered,
 }
 
 /// A due action in a stable text form: the engine's action as JSON (it names

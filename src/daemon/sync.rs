@@ -254,13 +254,14 @@ impl Syncer {
             .collect();
         self.db
             .call(move |p, s| {
-                let mut wanted = Vec::new();
-                for (uid, h) in &summaries {
-                    if p.wants_body(s, kind, h)? {
-                        wanted.push(*uid);
-                    }
-                }
-                Ok::<_, crate::pipeline::Error>(wanted)
+                let wants = p.wants_bodies(s, kind, summaries.iter().map(|(_, h)| h))?;
+                Ok::<_, crate::pipeline::Error>(
+                    summaries
+                        .iter()
+                        .zip(wants)
+                        .filter_map(|((uid, _), wanted)| wanted.then_some(*uid))
+                        .collect::<Vec<_>>(),
+                )
             })
             .await
     }

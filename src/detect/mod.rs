@@ -112,6 +112,13 @@ pub fn detect(raw: &[u8], rules: &Rules) -> Option<DetectedInvoice> {
 /// As [`detect`], with the reason when the message is not an invoice.
 pub fn detect_explained(raw: &[u8], rules: &Rules) -> Result<DetectedInvoice, NotInvoice> {
     let view = MailView::parse(raw).ok_or(NotInvoice::Unparsable)?;
+    detect_view(&view, rules)
+}
+
+/// As [`detect_explained`], on a message the caller already parsed: the
+/// daemon parses each message once, and decoding a PDF attachment is most
+/// of what parsing an invoice costs.
+pub fn detect_view(view: &MailView<'_>, rules: &Rules) -> Result<DetectedInvoice, NotInvoice> {
     let p = &rules.patterns;
     if view.automated {
         return Err(NotInvoice::Automated);
@@ -122,9 +129,9 @@ pub fn detect_explained(raw: &[u8], rules: &Rules) -> Result<DetectedInvoice, No
     if text::is_quote(p, &view.subject) {
         return Err(NotInvoice::Quote);
     }
-    match structured(&view).filter(|_| rules.factur_x) {
-        Some(cii) => from_cii(&view, rules, cii),
-        None => from_text(&view, rules),
+    match structured(view).filter(|_| rules.factur_x) {
+        Some(cii) => from_cii(view, rules, cii),
+        None => from_text(view, rules),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::engine::EventKind;
 use crate::store::{
     Actor, Direction, InvoiceSource, Location, NewAudit, NewEvent, NewMessage, Store,
 };
-use crate::threading::{Incoming, MatchedVia, ThreadMatch, match_thread, mentions};
+use crate::threading::{Incoming, MatchedVia, ThreadIndex, ThreadMatch, match_thread, mentions};
 
 /// How much of the body the matcher searches for invoice numbers.
 const SNIPPET_CHARS: usize = 4000;
@@ -24,7 +24,6 @@ const SNIPPET_CHARS: usize = 4000;
 /// A message being ingested, parsed once.
 pub(super) struct Mail<'a> {
     pub view: MailView<'a>,
-    pub raw: &'a [u8],
     pub row: MessageRowId,
     pub location: Location,
     pub now: DateTime<Utc>,
@@ -83,7 +82,6 @@ pub(super) fn ingest(
     }
     let mail = Mail {
         view,
-        raw,
         row: recorded.id,
         location,
         now,
@@ -123,7 +121,7 @@ fn sent(p: &Pipeline, store: &Store, mail: &Mail<'_>) -> Result<Ingested> {
     if let Some(reference) = user_reference(&mail.view) {
         return user::answer(p, store, mail, reference);
     }
-    if let Some(found) = detect::detect(mail.raw, &p.rules) {
+    if let Ok(found) = detect::detect_view(&mail.view, &p.rules) {
         let source = match found.source {
             detect::Source::FacturX => InvoiceSource::FacturX,
             detect::Source::Regex => InvoiceSource::SentFolder,
@@ -146,7 +144,7 @@ fn inbox(p: &Pipeline, store: &Store, mail: &Mail<'_>) -> Result<Ingested> {
         return user::answer(p, store, mail, reference);
     }
     if from.is_some_and(|f| p.config.detect.invoice_senders.contains(f))
-        && let Some(found) = detect::detect(mail.raw, &p.rules)
+        && let Ok(found) = detect::detect_view(&mail.view, &p.rules)
         && let Some(done) = records::document(p, store, mail, found, InvoiceSource::InboxBcc)?
     {
         return Ok(done);
@@ -287,19 +285,17 @@ fn manual_contact(
 /// Headers-only triage: is the body worth fetching?
 pub(super) fn wants_body(
     p: &Pipeline,
-    store: &Store,
+    ix: &ThreadIndex,
     folder: FolderKind,
     h: &HeaderSummary,
-) -> Result<bool> {
-    let cache = p.index(store)?;
-    let ix = cache.get();
+) -> bool {
     let tracked = h
         .in_reply_to
         .iter()
         .chain(&h.references)
         .any(|id| ix.messages.contains_key(id));
     let user = &p.config.company.email;
-    Ok(match folder {
+    match folder {
         FolderKind::Sent => !h.automated && (tracked || may_be_invoice(p, h)),
         FolderKind::Inbox => {
             tracked
@@ -309,7 +305,7 @@ pub(super) fn wants_body(
                         || p.config.detect.invoice_senders.contains(f)
                 })
         }
-    })
+    }
 }
 
 /// Detection's gates as far as headers tell: someone else is addressed, and

@@ -141,6 +141,8 @@ pub struct Prepared {
     /// Envelope recipients: the client's contacts, or the user for tasks and
     /// alerts.
     pub recipients: Vec<EmailAddress>,
+    /// For logs, without parsing `raw` again.
+    pub subject: String,
     pub raw: Vec<u8>,
     /// Goes to the user (call task, alert, forewarning, digest), not a client.
     pub to_user: bool,
@@ -193,7 +195,22 @@ impl Pipeline {
         folder: FolderKind,
         headers: &HeaderSummary,
     ) -> Result<bool> {
-        ingest::wants_body(self, store, folder, headers)
+        Ok(self.wants_bodies(store, folder, [headers])?[0])
+    }
+
+    /// [`Pipeline::wants_body`] for a chunk of messages, reading the store
+    /// once for all of them rather than once per message.
+    pub fn wants_bodies<'h>(
+        &self,
+        store: &Store,
+        folder: FolderKind,
+        headers: impl IntoIterator<Item = &'h HeaderSummary>,
+    ) -> Result<Vec<bool>> {
+        let cache = self.index(store)?;
+        Ok(headers
+            .into_iter()
+            .map(|h| ingest::wants_body(self, cache.get(), folder, h))
+            .collect())
     }
 
     /// Reads one message and records what it means.

@@ -167,6 +167,7 @@ pub(super) fn record(
         outbox,
         message_id,
         recipients: out.recipients,
+        subject: out.composed.subject,
         raw: out.composed.bytes,
         to_user: out.to_user,
         notice_pdf: out.notice_pdf,

@@ -114,7 +114,7 @@ fn read(
                 .date_naive(),
         ),
     };
-    Ok(classify::classify(mail.raw, &opts))
+    Ok(classify::classify_message(&mail.view.message, &opts))
 }
 
 /// The text of the reminders already sent to the client: a reply that

@@ -94,7 +94,7 @@ pub(super) fn answer(
                 .date_naive(),
         ),
     };
-    let reading = classify::classify(mail.raw, &opts);
+    let reading = classify::classify_message(&mail.view.message, &opts);
     let new_text = classify::quote::isolate(&mail.view.body, &[]).new_text;
     let (name, kinds, summary) = understand(&new_text, &reading);
     let events: Vec<NewEvent> = kinds
