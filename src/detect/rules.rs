@@ -172,7 +172,8 @@ fn number_patterns() -> Vec<Regex> {
     )])
 }
 
-/// Amount due first, then totals including tax, then any amount or total.
+/// Amount due first, then totals including tax, then any amount or total
+/// (among them "invoice INV-7 for €1,250.00", the commonest English way).
 fn amount_patterns() -> Vec<Regex> {
     compile(&[
         &amount_after(
@@ -182,7 +183,7 @@ fn amount_patterns() -> Vec<Regex> {
             r"total\s+\(?t\.?t\.?c\.?\)?|montant\s+\(?t\.?t\.?c\.?\)?|total\s+(?:incl\.?|including)\s+(?:vat|tax)|grand\s+total|invoice\s+total",
         ),
         &amount_after(
-            r"d['’]un\s+montant\s+(?:total\s+)?de|pour\s+un\s+montant\s+(?:total\s+)?de|for\s+(?:an\s+amount|a\s+total)\s+of|montant(?:\s+total)?|total|amount",
+            r"d['’]un\s+montant\s+(?:total\s+)?de|pour\s+un\s+montant\s+(?:total\s+)?de|for\s+(?:an\s+amount|a\s+total)\s+of|montant(?:\s+total)?|total|amount|(?:invoices?|factures?)\s+(?:n[°ºo]\.?\s*|#\s*)?[\p{L}\d][\p{L}\d/_.-]*\s+(?:for|of|de)",
         ),
     ])
 }

@@ -97,6 +97,17 @@ fn amounts_in_french_and_english() {
         ("Balance due: $75", dec!(75), Some(Currency::USD)),
         ("d'un montant de 300 €", dec!(300), eur),
         ("Total : 99,90", dec!(99.90), None),
+        (
+            "Please find attached invoice INV-2026-01433 for €12,663.87, due on January 16, 2026",
+            dec!(12663.87),
+            eur,
+        ),
+        ("Invoice #88 for $75", dec!(75), Some(Currency::USD)),
+        (
+            "Voici la facture F-2026-0042 de 1 250,00 €.",
+            dec!(1250.00),
+            eur,
+        ),
     ] {
         assert_eq!(amount(t), Some((want, cur)), "{t}");
     }
