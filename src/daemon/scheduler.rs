@@ -92,11 +92,27 @@ impl Scheduler {
     ) -> anyhow::Result<Option<DateTime<Utc>>> {
         self.executor.retry_pending().await?;
         let now = self.executor.syncer.clock.now();
+        let dry_run = self.executor.syncer.db.pipeline().config().sequence.mode == Mode::DryRun;
         let plan = self
             .executor
             .syncer
             .db
-            .call(move |p, s| p.plan(s, now))
+            .call(move |p, s| {
+                let mut plan = p.plan(s, now)?;
+                if dry_run {
+                    // Each action is rendered once; over a large backlog
+                    // nearly all are, and dropping them here costs one
+                    // store call instead of one per action.
+                    let mut fresh = Vec::with_capacity(plan.due.len());
+                    for due in plan.due {
+                        if !s.dry_run_rendered(due.client, &dry_run_key(&due))? {
+                            fresh.push(due);
+                        }
+                    }
+                    plan.due = fresh;
+                }
+                Ok::<_, crate::pipeline::Error>(plan)
+            })
             .await?;
         let mut wake = plan.next_wake;
         for due in plan.due {
