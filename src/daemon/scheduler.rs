@@ -166,40 +166,32 @@ impl Scheduler {
         if !dry_run {
             self.sync_inbox().await?;
         }
-        // A dry run renders and logs each action once, across runs too: the
-        // store remembers what it rendered.
-        let rendered_key = dry_run.then(|| dry_run_key(&due));
         let now = self.executor.syncer.clock.now();
-        let (check, key) = (due.clone(), rendered_key.clone());
+        let check = due.clone();
         let fetches = self
             .executor
             .syncer
             .db
             .call(move |p, s| {
-                if let Some(key) = &key
-                    && s.dry_run_rendered(check.client, key)?
-                {
-                    return Ok(Check::Rendered);
+                if p.still_due(s, &check, now)? {
+                    p.attachments_needed(s, &check).map(Some)
+                } else {
+                    Ok(None)
                 }
-                if !p.still_due(s, &check, now)? {
-                    return Ok(Check::NoLongerDue);
-                }
-                p.attachments_needed(s, &check).map(Check::Due)
             })
             .await?;
-        let fetches = match fetches {
-            Check::Due(fetches) => fetches,
-            Check::Rendered => return Ok(()),
-            Check::NoLongerDue => {
-                tracing::info!(
-                    client = due.client.0,
-                    "no longer due after the last sync: not sent"
-                );
-                return Ok(());
-            }
+        let Some(fetches) = fetches else {
+            tracing::info!(
+                client = due.client.0,
+                "no longer due after the last sync: not sent"
+            );
+            return Ok(());
         };
         let attachments = self.fetch_attachments(fetches).await?;
-        if let Some(key) = rendered_key {
+        if dry_run {
+            // The cycle already dropped what an earlier run rendered; this
+            // records that the action is rendered now.
+            let key = dry_run_key(&due);
             return self.executor.dry_run_due(due, attachments, key, now).await;
         }
         let client = due.client;
@@ -275,15 +267,6 @@ fn release_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-/// What the store says of a due action just before it is carried out.
-enum Check {
-    /// Still due: these attachments are to be fetched first.
-    Due(Vec<AttachmentFetch>),
-    NoLongerDue,
-    /// A dry run already rendered it.
-    Rendered,
 }
 
 /// A due action in a stable text form: the engine's action as JSON (it names
