@@ -171,8 +171,14 @@ fn notice_wait<'a>(
             },
             invoices,
         },
+        // The deadline runs from the alert, or from the last step when that
+        // went out later: a step resent after a bounce gives the client its
+        // full deadline before the sequence is declared over.
         Some(alert) => Candidate {
-            at: ctx.slot(after_deadline(ctx, alert.at), None),
+            at: ctx.slot(
+                after_deadline(ctx, run.last().map_or(alert.at, |l| l.at.max(alert.at))),
+                None,
+            ),
             item: Item::End,
             invoices,
         },

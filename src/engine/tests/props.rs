@@ -2,7 +2,7 @@
 //! it: never two client messages on one local day, never one outside the
 //! window, never a skipped or repeated step, never the same thing twice.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::Duration;
 use proptest::prelude::*;
@@ -84,7 +84,7 @@ fn check_step(
     p: &Policy,
     now: DateTime<Utc>,
     action: &Action,
-    days: &mut BTreeSet<NaiveDate>,
+    days: &mut BTreeMap<NaiveDate, DateTime<Utc>>,
 ) {
     let Action::Step {
         step,
@@ -124,10 +124,27 @@ fn check_step(
             last_step.unwrap_or(StepNo::NONE).next(),
             "skipped a step at {now}"
         );
+        // One client message a day, unless the day's earlier one bounced
+        // since: it reached nobody (the engine counts delivered steps only).
+        let bounced_since = |earlier: DateTime<Utc>| {
+            c.events.iter().any(|e| {
+                e.at > earlier
+                    && e.at <= now
+                    && matches!(
+                        e.kind,
+                        EventKind::Reply {
+                            class: ReplyClass::Bounce,
+                            ..
+                        }
+                    )
+            })
+        };
+        let day = p.window.local_date(now);
         assert!(
-            days.insert(p.window.local_date(now)),
+            days.get(&day).is_none_or(|&earlier| bounced_since(earlier)),
             "two client messages on {now}"
         );
+        days.insert(day, now);
     }
     let email = *action == StepAction::Email;
     assert!(
@@ -139,7 +156,7 @@ fn check_step(
 fn drive(mut c: Case, p: &Policy) {
     let mut now = t("2026-03-01T00:00");
     let end = t("2026-07-01T00:00");
-    let mut days = BTreeSet::new();
+    let mut days = BTreeMap::new();
     while now < end {
         let decision = decide(&c, p, now);
         for action in &decision.actions {
