@@ -173,3 +173,61 @@ fn per_invoice_ladders_each_get_their_own_notice_alert_and_end() {
         assert_eq!((ready, end), (1, 1), "invoice {id}");
     }
 }
+
+/// Step 4 bounced after the notice-ready alert and went again to the other
+/// contact: the client gets that step's whole deadline before the user is
+/// told the sequence is over, not what was left of the alert's.
+#[test]
+fn a_step_resent_after_a_bounce_gets_its_whole_deadline_before_the_end() {
+    let bounce = Event {
+        kind: EventKind::Reply {
+            class: ReplyClass::Bounce,
+            date: None,
+            amount: None,
+            from: addr(COMPTA),
+            known_sender: true,
+            failed_address: None,
+        },
+        ..reply(7, "2026-04-21T09:00", ReplyClass::Bounce, None)
+    };
+    let mut c = after_step4(vec![bounce]);
+    c.contacts.push(contact(BILLING, true));
+    c.history.push(alert_sent(
+        "2026-04-07T07:00",
+        AlertKind::NoticeReady,
+        None,
+        &[42],
+    ));
+    let p = policy();
+    let mut now = t("2026-04-21T09:00");
+    let mut resent = None;
+    let mut ended = None;
+    while now < t("2026-06-30T00:00") && ended.is_none() {
+        let got = decide(&c, &p, now);
+        for action in &got.actions {
+            match action {
+                Action::Step {
+                    step, recipients, ..
+                } => {
+                    assert_eq!(*step, StepNo(4));
+                    assert_eq!(recipients, &vec![addr(BILLING)]);
+                    resent = Some(now);
+                }
+                Action::EndOfSequence { .. } => ended = Some(now),
+                _ => {}
+            }
+            crate::engine::simulate::record(&mut c, action, now);
+        }
+        match got.next_wake {
+            Some(wake) => now = wake,
+            None => break,
+        }
+    }
+    let resent = resent.expect("step 4 resent to the billing address");
+    let ended = ended.expect("the end of the sequence");
+    // Without the resend the end would have come on 23 April.
+    assert!(
+        ended >= resent + chrono::Duration::days(15),
+        "resent {resent}, ended {ended}"
+    );
+}
