@@ -329,7 +329,7 @@ fn pause(s: &Store, client: ClientId, now: DateTime<Utc>, error: &str) -> crate:
     s.append_audit(&audit(now, Some(client), "paused: message refused", error))
 }
 
-/// An audit entry written by the daemon itself.
+/// What a dry run says instead of sending.
 fn log_dry_run(
     outbox: OutboxId,
     client: Option<ClientId>,
@@ -346,10 +346,12 @@ fn log_dry_run(
     );
 }
 
+/// The audit entry of an intent a dry run cancelled.
 fn dry_run_audit(at: DateTime<Utc>, client: Option<ClientId>) -> NewAudit {
     audit(at, client, "dry-run: not sent", "sequence.mode = dry-run")
 }
 
+/// An audit entry written by the daemon itself.
 fn audit(at: DateTime<Utc>, client: Option<ClientId>, decision: &str, reason: &str) -> NewAudit {
     NewAudit {
         at,
