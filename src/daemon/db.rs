@@ -1,6 +1,8 @@
 //! The daemon's way to the blocking store and the synchronous pipeline: each
 //! call runs on tokio's blocking pool with the store locked for that call
-//! only, so no lock is ever held across an `.await`. SIGHUP swaps the
+//! only, so no lock is ever held across an `.await`. Long reads (planning
+//! every case) go through a second, read-only connection, so that a reply
+//! arriving meanwhile is ingested without waiting for them. SIGHUP swaps the
 //! pipeline (configuration and templates) between two calls.
 
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -14,15 +16,28 @@ use crate::store::Store;
 #[derive(Clone)]
 pub struct Db {
     store: Arc<Mutex<Store>>,
+    /// The read-only connection; the store itself when there is none.
+    reader: Arc<Mutex<Store>>,
     pipeline: Arc<RwLock<Arc<Pipeline>>>,
 }
 
 impl Db {
     /// Wraps an open store and a compiled pipeline.
     pub fn new(store: Store, pipeline: Pipeline) -> Db {
+        let store = Arc::new(Mutex::new(store));
         Db {
-            store: Arc::new(Mutex::new(store)),
+            reader: store.clone(),
+            store,
             pipeline: Arc::new(RwLock::new(Arc::new(pipeline))),
+        }
+    }
+
+    /// Reads of [`Db::read`] go to `reader`, a read-only connection to the
+    /// same database ([`Store::open_reader`]).
+    pub fn with_reader(self, reader: Store) -> Db {
+        Db {
+            reader: Arc::new(Mutex::new(reader)),
+            ..self
         }
     }
 
@@ -51,8 +66,31 @@ impl Db {
         T: Send + 'static,
         E: Into<anyhow::Error> + Send + 'static,
     {
-        let store = self.store.clone();
-        let pipeline = self.pipeline();
+        Db::run(self.store.clone(), self.pipeline(), f).await
+    }
+
+    /// [`Db::call`] for work that only reads, on the read-only connection:
+    /// it sees what was committed when it started and holds up no writer.
+    pub async fn read<T, E>(
+        &self,
+        f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
+    ) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        E: Into<anyhow::Error> + Send + 'static,
+    {
+        Db::run(self.reader.clone(), self.pipeline(), f).await
+    }
+
+    async fn run<T, E>(
+        store: Arc<Mutex<Store>>,
+        pipeline: Arc<Pipeline>,
+        f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
+    ) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        E: Into<anyhow::Error> + Send + 'static,
+    {
         tokio::task::spawn_blocking(move || {
             let store = store.lock().unwrap_or_else(PoisonError::into_inner);
             f(&pipeline, &store).map_err(Into::into)

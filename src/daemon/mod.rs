@@ -173,15 +173,16 @@ async fn once(
 /// Opens the store and compiles the pipeline (both blocking).
 async fn open(config: Config, clock: &Clock) -> anyhow::Result<Db> {
     let today = clock.now().date_naive();
-    let (store, pipeline) =
-        tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Pipeline)> {
+    let (store, reader, pipeline) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Store, Pipeline)> {
             let store = Store::open(&config.state.database)?;
             store.ensure_first_run_date(today)?;
-            Ok((store, Pipeline::new(config)?))
+            let reader = Store::open_reader(&config.state.database)?;
+            Ok((store, reader, Pipeline::new(config)?))
         })
         .await
         .context("opening the store panicked")??;
-    Ok(Db::new(store, pipeline))
+    Ok(Db::new(store, pipeline).with_reader(reader))
 }
 
 /// The first login: a refused login or a bad secret ends start-up at once;

@@ -97,7 +97,7 @@ impl Scheduler {
             .executor
             .syncer
             .db
-            .call(move |p, s| {
+            .read(move |p, s| {
                 let mut plan = p.plan(s, now)?;
                 if dry_run {
                     // Each action is rendered once; over a large backlog

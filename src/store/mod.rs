@@ -177,6 +177,24 @@ impl Store {
         Store::configure(conn)
     }
 
+    /// A second connection to the database at `path`, already opened and
+    /// migrated by [`Store::open`], that can only read. In WAL mode its
+    /// reads never wait for the writer's transactions nor hold them up: the
+    /// daemon plans on it while new mail is ingested on the main one.
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open_err = |source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Store { conn })
+    }
+
     /// A throw-away database in memory (the demo, tests).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(|source| Error::Open {
@@ -356,6 +374,42 @@ mod tests {
         assert_eq!(wal.permissions().mode() & 0o777, 0o600);
         let parent = std::fs::metadata(path.parent().unwrap()).unwrap();
         assert_eq!(parent.permissions().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn the_reader_sees_commits_never_writes_and_holds_up_no_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relance.db");
+        let store = Store::open(&path).unwrap();
+        let reader = Store::open_reader(&path).unwrap();
+        assert_eq!(reader.first_run_date().unwrap(), None);
+        store
+            .ensure_first_run_date(testutil::d("2026-01-05"))
+            .unwrap();
+        assert_eq!(
+            reader.first_run_date().unwrap(),
+            Some(testutil::d("2026-01-05"))
+        );
+        let refused = reader.ensure_first_run_date(testutil::d("2026-02-01"));
+        assert!(refused.is_err(), "a read-only connection wrote");
+        // A long read on the reader and a write on the store at once.
+        reader
+            .snapshot(|r| {
+                assert_eq!(r.first_run_date()?, Some(testutil::d("2026-01-05")));
+                store
+                    .exec(
+                        "UPDATE meta SET value = '2026-03-01' WHERE key = 'first_run_date'",
+                        [],
+                    )
+                    .ctx("move the first run date")?;
+                assert_eq!(r.first_run_date()?, Some(testutil::d("2026-01-05")));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            reader.first_run_date().unwrap(),
+            Some(testutil::d("2026-03-01"))
+        );
     }
 
     #[test]
