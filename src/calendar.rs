@@ -18,6 +18,13 @@ pub struct Calendar {
 
 /// Easter Sunday of `year` in the Gregorian calendar.
 pub fn easter_sunday(year: i32) -> NaiveDate {
+    let (month, day) = computus(year);
+    // The computus yields March or April and a day in 1..=31 for every year.
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+/// Easter's month and day (anonymous Gregorian computus).
+const fn computus(year: i32) -> (u32, u32) {
     let a = year % 19;
     let b = year / 100;
     let c = year % 100;
@@ -32,8 +39,38 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    // The computus yields March or April and a day in 1..=31 for every year.
-    NaiveDate::from_ymd_opt(year, month as u32, day as u32).unwrap_or(NaiveDate::MIN)
+    (month as u32, day as u32)
+}
+
+/// The first year of [`EASTER_ORDINALS`].
+const EASTER_TABLE_FROM: i32 = 1900;
+/// Easter Sunday's day of the year (0-based) for 400 years from 1900, worked
+/// out at compile time: the engine asks whether a spring day is a holiday
+/// for every business day it counts, and the computus was most of that.
+static EASTER_ORDINALS: [u16; 400] = {
+    let mut table = [0u16; 400];
+    let mut i = 0;
+    while i < table.len() {
+        let year = EASTER_TABLE_FROM + i as i32;
+        let (month, day) = computus(year);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        // Days before 1 March, then before 1 April.
+        let before = if month == 3 { 59 } else { 90 } + if leap { 1 } else { 0 };
+        table[i] = (before + day - 1) as u16;
+        i += 1;
+    }
+    table
+};
+
+/// Easter Sunday's 0-based day of the year of `year`.
+fn easter_ordinal0(year: i32) -> i64 {
+    usize::try_from(year - EASTER_TABLE_FROM)
+        .ok()
+        .and_then(|i| EASTER_ORDINALS.get(i))
+        .map_or_else(
+            || i64::from(easter_sunday(year).ordinal0()),
+            |&o| i64::from(o),
+        )
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -133,8 +170,7 @@ impl Calendar {
     }
 
     fn is_easter_based(&self, d: NaiveDate, alsace: bool) -> bool {
-        let easter = easter_sunday(d.year());
-        let from_easter = (d - easter).num_days();
+        let from_easter = i64::from(d.ordinal0()) - easter_ordinal0(d.year());
         matches!(from_easter, 1 | 39 | 50) || (alsace && from_easter == -2)
     }
 
@@ -169,16 +205,32 @@ impl Calendar {
     }
 
     /// Business days in `(from, to]`; 0 when `to <= from`.
+    ///
+    /// Counted by whole weeks, then the holidays of each year concerned: an
+    /// invoice months overdue is described at every planning pass, and
+    /// testing each day was most of the engine's time.
     pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
-        let mut count = 0;
-        let mut d = from;
+        if to <= from {
+            return 0;
+        }
+        let days = (to - from).num_days();
+        let mut weekdays = days / 7 * 5;
+        let mut d = offset(from, days / 7 * 7);
         while d < to {
             d = offset(d, 1);
-            if self.is_business_day(d) {
-                count += 1;
+            if !is_weekend(d) {
+                weekdays += 1;
             }
         }
-        count
+        let mut holidays: Vec<NaiveDate> = (from.year()..=to.year())
+            .flat_map(|year| self.holidays(year))
+            .map(|(day, _)| day)
+            .filter(|&day| day > from && day <= to && !is_weekend(day))
+            .collect();
+        // Two holidays can fall on one day (Ascension on 1 May).
+        holidays.sort_unstable();
+        holidays.dedup();
+        u32::try_from(weekdays - holidays.len() as i64).unwrap_or(0)
     }
 }
 

@@ -35,3 +35,15 @@ fn easter_matches_published_dates() {
         assert_eq!(easter_sunday(year), want, "{year}");
     }
 }
+
+#[test]
+fn the_easter_table_is_the_computus() {
+    for year in 1583..2800 {
+        let easter = easter_sunday(year);
+        assert_eq!(
+            easter_ordinal0(year),
+            i64::from(easter.ordinal0()),
+            "{year}: {easter}"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::decide::evaluate;
+use super::decide::{Detail, evaluate};
 use super::{Action, Case, Policy, Sent, SentKind};
 use crate::domain::{InvoiceNumber, StepAction, StepNo};
 
@@ -57,7 +57,7 @@ pub fn simulate(
         if now > until {
             break;
         }
-        let e = evaluate(&case, policy, now);
+        let e = evaluate(&case, policy, now, Detail::Actions);
         if e.actions.is_empty() {
             match e.wake {
                 Some(wake) => now = wake,

@@ -190,3 +190,26 @@ fn calendar_days_ignore_holidays() {
     assert_eq!(add_days(d(2028, 2, 20), 10), d(2028, 3, 1));
     assert_eq!(add_days(d(2026, 3, 2), 0), d(2026, 3, 2));
 }
+
+proptest::proptest! {
+    /// The week-by-week count is the day-by-day one.
+    #[test]
+    fn business_days_between_counts_what_is_business_day_says(
+        start in 0i64..40_000,
+        len in 0i64..3_000,
+        kind in proptest::sample::select(CalendarKind::ALL),
+    ) {
+        let cal = Calendar::new(kind);
+        let from = d(1990, 1, 1) + chrono::Duration::days(start);
+        let to = from + chrono::Duration::days(len);
+        let mut naive = 0;
+        let mut day = from;
+        while day < to {
+            day = day.succ_opt().expect("in range");
+            if cal.is_business_day(day) {
+                naive += 1;
+            }
+        }
+        proptest::prop_assert_eq!(cal.business_days_between(from, to), naive);
+    }
+}
