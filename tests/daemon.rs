@@ -306,6 +306,17 @@ fn dry_run_sends_nothing_and_records_no_history() {
     assert!(log.contains(CLIENT_A.address), "{log}");
     assert!(w.outbox().iter().all(|r| r.state == OutboxState::Cancelled));
     assert_eq!(client_reminders(&w), 0);
+    // Rendered in full: the reminder carries the invoice's PDF, fetched
+    // again from Sent.
+    let store = w.store();
+    let step = w
+        .outbox()
+        .into_iter()
+        .find(|r| r.recipients.iter().any(|a| a.as_str() == CLIENT_A.address))
+        .expect("a reminder to the client was rendered");
+    let raw = store.outbox_raw(step.id).unwrap().expect("its bytes");
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("Facture_F-2026-0109.pdf"), "{raw}");
     let rendered = w.outbox().len();
     let again = w.run_once(STEP1);
     assert!(

@@ -35,6 +35,10 @@ fn crash_point(stage: &str) {
     }
 }
 
+/// A due action for a dry run: the action, its attachments, and the key
+/// that records it as rendered.
+pub type DryRunItem = (Due, Vec<(InvoiceId, compose::Attachment)>, String);
+
 /// Carries out messages and keeps the outbox true to what happened.
 pub struct Executor {
     pub syncer: Syncer,
@@ -159,41 +163,58 @@ impl Executor {
             .await
     }
 
-    /// A dry run of a due action in one store call and one transaction:
-    /// the message composed and its intent recorded, then cancelled as not
-    /// sent, and the action remembered as rendered. The first dry run over
-    /// a large backlog renders hundreds of these; one commit each instead
-    /// of three is most of what it costs.
+    /// Dry run: composes each due action, records its intent cancelled at
+    /// once (with the audit entry saying why) and that it was rendered, all
+    /// in one transaction; then writes any notice PDF and logs what would
+    /// have been sent. An action that cannot be composed is logged and left
+    /// out; the others are recorded.
     pub async fn dry_run_due(
         &mut self,
-        due: Due,
-        attachments: Vec<(InvoiceId, compose::Attachment)>,
-        key: String,
+        items: Vec<DryRunItem>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let client = due.client;
-        let audit = dry_run_audit(now, Some(client));
-        let prepared = self
+        let done = self
             .syncer
             .db
             .call(move |p, s| {
                 s.transaction_of(|s| {
-                    let prepared = p.prepare(s, &due, attachments, now)?;
-                    s.cancel_unsent(prepared.outbox, &audit)?;
-                    s.record_dry_run(client, &key, now)?;
-                    Ok::<_, crate::pipeline::Error>(prepared)
+                    let mut done = Vec::with_capacity(items.len());
+                    for (due, attachments, key) in items {
+                        let client = due.client;
+                        let audit = dry_run_audit(now, Some(client));
+                        // A savepoint each: one that fails leaves no half.
+                        let one = s.transaction_of(|s| {
+                            let prepared = p.prepare(s, &due, attachments, now)?;
+                            s.cancel_unsent(prepared.outbox, &audit)?;
+                            s.record_dry_run(client, &key, now)?;
+                            Ok::<_, crate::pipeline::Error>(prepared)
+                        });
+                        done.push((client, one));
+                    }
+                    Ok::<_, crate::pipeline::Error>(done)
                 })
             })
             .await?;
-        if let Some(pdf) = &prepared.notice_pdf {
-            write_notice(&self.state_dir, prepared.outbox, pdf);
+        for (client, one) in done {
+            match one {
+                Ok(prepared) => {
+                    if let Some(pdf) = &prepared.notice_pdf {
+                        write_notice(&self.state_dir, prepared.outbox, pdf);
+                    }
+                    log_dry_run(
+                        prepared.outbox,
+                        Some(client),
+                        &prepared.subject,
+                        &prepared.recipients,
+                    );
+                }
+                Err(err) => tracing::error!(
+                    client = client.0,
+                    error = format!("{:#}", anyhow::Error::from(err)),
+                    "cannot render a due action; skipped"
+                ),
+            }
         }
-        log_dry_run(
-            prepared.outbox,
-            Some(client),
-            &prepared.subject,
-            &prepared.recipients,
-        );
         Ok(())
     }
 

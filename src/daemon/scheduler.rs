@@ -28,6 +28,9 @@ const MIN_NAP: Duration = Duration::from_secs(1);
 /// With a manual clock (tests) the clock is polled this often: the test
 /// moves it without telling anyone.
 const MANUAL_NAP: Duration = Duration::from_millis(100);
+/// Due actions a dry run renders per store transaction and IMAP pass: a
+/// first run over a large backlog renders thousands.
+const DRY_RUN_BATCH: usize = 50;
 
 /// Plans and sends.
 pub struct Scheduler {
@@ -115,6 +118,7 @@ impl Scheduler {
             })
             .await?;
         let mut wake = plan.next_wake;
+        let mut dry = Vec::new();
         for due in plan.due {
             if shutdown.is_cancelled() {
                 return Ok(wake);
@@ -122,6 +126,10 @@ impl Scheduler {
             if let Some(opens) = self.outside_window(&due) {
                 tracing::debug!(client = due.client.0, %opens, "outside the sending window: waiting");
                 wake = Some(wake.map_or(opens, |w| w.min(opens)));
+                continue;
+            }
+            if dry_run {
+                dry.push(due);
                 continue;
             }
             if let Err(err) = self.carry_out(due).await {
@@ -134,8 +142,56 @@ impl Scheduler {
                 );
             }
         }
+        for batch in dry.chunks(DRY_RUN_BATCH) {
+            if shutdown.is_cancelled() {
+                return Ok(wake);
+            }
+            self.dry_run(batch.to_vec(), now).await?;
+        }
         self.for_the_user(now).await?;
         Ok(wake)
+    }
+
+    /// Renders and records a batch of due actions in dry-run mode: their
+    /// attachments in one pass over IMAP, their records in one transaction.
+    /// Nothing is synced nor decided again first, unlike before a send: a
+    /// dry run sends nothing a reply could have stopped, and what it records
+    /// changes no case, so the plan just made still holds.
+    async fn dry_run(&mut self, batch: Vec<Due>, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let asked = batch.clone();
+        let needs = self
+            .executor
+            .syncer
+            .db
+            .call(move |p, s| {
+                asked
+                    .iter()
+                    .map(|due| p.attachments_needed(s, due))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await?;
+        let fetches: Vec<AttachmentFetch> = needs.iter().flatten().cloned().collect();
+        let mut found = if fetches.is_empty() {
+            Vec::new()
+        } else {
+            let session = self.executor.imap.get().await?;
+            session::fetch_parts(session, &fetches).await?
+        }
+        .into_iter();
+        let items = batch
+            .into_iter()
+            .zip(needs)
+            .map(|(due, needed)| {
+                let attachments = needed
+                    .into_iter()
+                    .zip(found.by_ref())
+                    .filter_map(|(fetch, attachment)| Some((fetch.invoice, attachment?)))
+                    .collect();
+                let key = dry_run_key(&due);
+                (due, attachments, key)
+            })
+            .collect();
+        self.executor.dry_run_due(items, now).await
     }
 
     /// For a client message outside the window: when the window opens.
@@ -158,14 +214,8 @@ impl Scheduler {
 
     /// Sync, decide again, fetch attachments, prepare, deliver.
     async fn carry_out(&mut self, due: Due) -> anyhow::Result<()> {
-        let dry_run = self.executor.syncer.db.pipeline().config().sequence.mode == Mode::DryRun;
-        // The sync just before a send is there so that nothing goes out
-        // after a reply not yet read; a dry run sends nothing, and a first
-        // dry run over a large backlog would otherwise pay one INBOX round
-        // trip per planned message.
-        if !dry_run {
-            self.sync_inbox().await?;
-        }
+        // Nothing goes out after a reply not yet read.
+        self.sync_inbox().await?;
         let now = self.executor.syncer.clock.now();
         let check = due.clone();
         let fetches = self
@@ -188,12 +238,6 @@ impl Scheduler {
             return Ok(());
         };
         let attachments = self.fetch_attachments(fetches).await?;
-        if dry_run {
-            // The cycle already dropped what an earlier run rendered; this
-            // records that the action is rendered now.
-            let key = dry_run_key(&due);
-            return self.executor.dry_run_due(due, attachments, key, now).await;
-        }
         let client = due.client;
         let prepare = due.clone();
         let prepared = self

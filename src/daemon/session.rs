@@ -118,29 +118,73 @@ pub async fn fetch_attachments(
     session: &mut ImapSession,
     fetches: Vec<AttachmentFetch>,
 ) -> anyhow::Result<Vec<(InvoiceId, compose::Attachment)>> {
-    let mut out = Vec::new();
+    let found = fetch_parts(session, &fetches).await?;
+    Ok(fetches
+        .into_iter()
+        .zip(found)
+        .filter_map(|(fetch, attachment)| Some((fetch.invoice, attachment?)))
+        .collect())
+}
+
+/// How many originals one FETCH brings back: about 40 KB each, so that a
+/// large batch of reminders never holds hundreds of them at once.
+const ORIGINALS_BATCH: usize = 50;
+
+/// Each fetch's attachment, in the order asked (`None`, with a warning, when
+/// it cannot be found): one EXAMINE per folder and one FETCH per batch of
+/// originals, however many reminders they are for.
+pub async fn fetch_parts(
+    session: &mut ImapSession,
+    fetches: &[AttachmentFetch],
+) -> anyhow::Result<Vec<Option<compose::Attachment>>> {
+    let mut out = vec![None; fetches.len()];
+    let mut folders: Vec<(&str, u32)> = Vec::new();
     for fetch in fetches {
-        let state = session.examine(&fetch.location.folder).await?;
-        if state.uid_validity != fetch.location.uidvalidity {
-            tracing::warn!(
-                invoice = fetch.invoice.0,
-                folder = fetch.location.folder,
-                "the original moved (UIDVALIDITY changed): attachment left out"
-            );
+        let folder = (fetch.location.folder.as_str(), fetch.location.uidvalidity);
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
+    for (folder, uidvalidity) in folders {
+        let wanted: Vec<usize> = (0..fetches.len())
+            .filter(|&i| {
+                let at = &fetches[i].location;
+                at.folder == folder && at.uidvalidity == uidvalidity
+            })
+            .collect();
+        let state = session.examine(folder).await?;
+        if state.uid_validity != uidvalidity {
+            for &i in &wanted {
+                tracing::warn!(
+                    invoice = fetches[i].invoice.0,
+                    folder,
+                    "the original moved (UIDVALIDITY changed): attachment left out"
+                );
+            }
             continue;
         }
-        let bodies = session.fetch_bodies(&[Uid(fetch.location.uid)]).await?;
-        match bodies
-            .first()
-            .and_then(|m| pipeline::extract_attachment(&m.raw, &fetch.part))
-        {
-            Some(attachment) => out.push((fetch.invoice, attachment)),
-            None => tracing::warn!(
-                invoice = fetch.invoice.0,
-                uid = fetch.location.uid,
-                part = fetch.part,
-                "attachment not found in the original"
-            ),
+        for batch in wanted.chunks(ORIGINALS_BATCH) {
+            let uids: Vec<Uid> = batch
+                .iter()
+                .map(|&i| Uid(fetches[i].location.uid))
+                .collect();
+            let bodies = session.fetch_bodies(&uids).await?;
+            for &i in batch {
+                let fetch = &fetches[i];
+                let attachment = bodies
+                    .binary_search_by_key(&Uid(fetch.location.uid), |m| m.uid)
+                    .ok()
+                    .and_then(|at| pipeline::extract_attachment(&bodies[at].raw, &fetch.part));
+                if attachment.is_none() {
+                    tracing::warn!(
+                        invoice = fetch.invoice.0,
+                        uid = fetch.location.uid,
+                        part = fetch.part,
+                        "attachment not found in the original"
+                    );
+                }
+                out[i] = attachment;
+            }
         }
     }
     Ok(out)
