@@ -80,14 +80,58 @@ impl Syncer {
     ) -> anyhow::Result<Synced> {
         let _one_at_a_time = self.lock.lock().await;
         let state = session.select(folder).await?;
-        let uidvalidity = state.uid_validity;
+        let top = state.uid_next.map_or(u32::MAX, |n| n.0.saturating_sub(1));
+        let mut synced = self
+            .new_messages(session, folder, state.uid_validity, top, kind)
+            .await?;
+        synced.stopped = self
+            .honour_stops(session, folder, state.uid_validity)
+            .await?;
+        log_synced(folder, &synced);
+        Ok(synced)
+    }
+
+    /// Ingests the new messages of `folder` on the selection the session
+    /// already holds, without selecting it again: just out of IDLE on
+    /// INBOX, a new SELECT would make Dovecot resynchronise the whole
+    /// folder (a quarter of a second at 67,000 messages, right after a
+    /// delivery) before relance could read the reply that woke it.
+    /// `relance-stop` keywords wait for the next [`Syncer::sync`]. When
+    /// another folder is selected, this is [`Syncer::sync`].
+    pub async fn sync_selected(
+        &self,
+        session: &mut ImapSession,
+        folder: &str,
+        kind: FolderKind,
+    ) -> anyhow::Result<Synced> {
+        let uidvalidity = match session.selected() {
+            Some((selected, uidvalidity)) if selected == folder => uidvalidity,
+            _ => return self.sync(session, folder, kind).await,
+        };
+        let _one_at_a_time = self.lock.lock().await;
+        let synced = self
+            .new_messages(session, folder, uidvalidity, u32::MAX, kind)
+            .await?;
+        log_synced(folder, &synced);
+        Ok(synced)
+    }
+
+    /// Ingests the messages of the selected `folder` after the last UID
+    /// synced, up to `top`.
+    async fn new_messages(
+        &self,
+        session: &mut ImapSession,
+        folder: &str,
+        uidvalidity: u32,
+        top: u32,
+        kind: FolderKind,
+    ) -> anyhow::Result<Synced> {
         let (mut last, fresh) = self.last_uid(folder, uidvalidity).await?;
         if fresh {
             // Stored even for an empty folder, so a later UIDVALIDITY
             // change is noticed.
             self.save(folder, uidvalidity, last).await?;
         }
-        let top = state.uid_next.map_or(u32::MAX, |n| n.0.saturating_sub(1));
         let mut synced = Synced::default();
         if top > last {
             // Only the UIDs are listed up front; headers are fetched chunk by
@@ -106,16 +150,6 @@ impl Syncer {
                 last = chunk.last().map_or(last, |u| u.0);
                 self.save(folder, uidvalidity, last).await?;
             }
-        }
-        synced.stopped = self.honour_stops(session, folder, uidvalidity).await?;
-        if synced.seen > 0 || synced.stopped > 0 {
-            tracing::info!(
-                folder,
-                seen = synced.seen,
-                meaningful = synced.meaningful,
-                stopped = synced.stopped,
-                "synced"
-            );
         }
         Ok(synced)
     }
@@ -305,6 +339,18 @@ impl Syncer {
                 Ok::<_, crate::store::Error>(stopped)
             })
             .await
+    }
+}
+
+fn log_synced(folder: &str, synced: &Synced) {
+    if synced.seen > 0 || synced.stopped > 0 {
+        tracing::info!(
+            folder,
+            seen = synced.seen,
+            meaningful = synced.meaningful,
+            stopped = synced.stopped,
+            "synced"
+        );
     }
 }
 

@@ -105,8 +105,10 @@ impl Watcher {
         backoff: &mut Backoff,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<()> {
+        let mut inbox_selected = false;
         loop {
-            self.sync_all(&mut session).await?;
+            self.sync_all(&mut session, inbox_selected).await?;
+            inbox_selected = false;
             backoff.reset();
             let pipeline = self.syncer.db.pipeline();
             let imap = pipeline.config().imap.as_ref();
@@ -121,6 +123,7 @@ impl Watcher {
                 };
                 if event == IdleEvent::Changed {
                     tracing::debug!(folder = self.folders.inbox, "IDLE: the folder changed");
+                    inbox_selected = true;
                 }
             } else {
                 tokio::select! {
@@ -133,9 +136,24 @@ impl Watcher {
         Ok(())
     }
 
-    /// Sent first, then INBOX, which stays selected for IDLE.
-    async fn sync_all(&self, session: &mut ImapSession) -> anyhow::Result<()> {
+    /// Sent, then INBOX, which stays selected for IDLE. Woken by IDLE on
+    /// INBOX (`inbox_selected`), its new messages are read first, before
+    /// anything is selected again: that is the reply a client is waiting
+    /// on.
+    async fn sync_all(
+        &self,
+        session: &mut ImapSession,
+        inbox_selected: bool,
+    ) -> anyhow::Result<()> {
         let mut changed = false;
+        if inbox_selected {
+            // What woke IDLE first, on the selection IDLE left.
+            changed |= self
+                .syncer
+                .sync_selected(session, &self.folders.inbox, FolderKind::Inbox)
+                .await?
+                .changed();
+        }
         if let Some(sent) = &self.folders.sent {
             changed |= self
                 .syncer

@@ -158,6 +158,9 @@ pub struct ImapSession {
     session: Option<Session<Stream>>,
     peer: Peer,
     idle: bool,
+    /// The folder selected read-write, with the UIDVALIDITY its SELECT
+    /// reported.
+    selected: Option<(String, u32)>,
 }
 
 impl ImapSession {
@@ -183,7 +186,15 @@ impl ImapSession {
             session: Some(session),
             peer,
             idle,
+            selected: None,
         })
+    }
+
+    /// The folder selected read-write now, and its UIDVALIDITY.
+    pub fn selected(&self) -> Option<(&str, u32)> {
+        self.selected
+            .as_ref()
+            .map(|(folder, validity)| (folder.as_str(), *validity))
     }
 
     /// Whether the server offers IDLE; without it the caller polls.
@@ -250,6 +261,7 @@ impl ImapSession {
             "{} '{folder}'",
             if read_only { "EXAMINE" } else { "SELECT" }
         );
+        self.selected = None;
         let (session, peer) = self.parts(&during)?;
         let mailbox = peer
             .run(&during, async {
@@ -269,6 +281,9 @@ impl ImapSession {
             during,
             detail: "no UIDVALIDITY in the answer".to_owned(),
         })?;
+        if !read_only {
+            self.selected = Some((folder.to_owned(), uid_validity));
+        }
         Ok(FolderState {
             uid_validity,
             uid_next: mailbox.uid_next.map(Uid),

@@ -44,14 +44,21 @@ pub(super) fn to_client(action: &Action) -> bool {
 
 pub(super) fn plan(p: &Pipeline, store: &Store, now: DateTime<Utc>) -> Result<Plan> {
     let mut plan = Plan::default();
-    for (case, decision) in decisions(p, store, now)? {
-        plan.next_wake = earliest(plan.next_wake, decision.next_wake);
-        plan.due
-            .extend(decision.actions.into_iter().map(|action| Due {
+    let (_, kept) = decide_each(p, store, now, |case, decision| {
+        let due: Vec<Due> = decision
+            .actions
+            .into_iter()
+            .map(|action| Due {
                 client: case.client,
                 action,
                 reason: decision.reason.clone(),
-            }));
+            })
+            .collect();
+        (decision.next_wake, due)
+    })?;
+    for (wake, due) in kept {
+        plan.next_wake = earliest(plan.next_wake, wake);
+        plan.due.extend(due);
     }
     let hour_ago = now - Duration::hours(1);
     let sent = store.client_messages_since(hour_ago)?;
@@ -83,26 +90,44 @@ pub(super) fn still_due(
     Ok(decision.actions.contains(&due.action))
 }
 
-/// Every case with the engine's decision at `now`: five queries for all
-/// clients, then the engine in memory, spread over the cores when there are
-/// many cases (deciding is pure, and most of a large plan's time).
+/// Every case with the engine's decision at `now`.
 pub(super) fn decisions(
     p: &Pipeline,
     store: &Store,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Case, Decision)>> {
+    let (cases, decided) = decide_each(p, store, now, |_, decision| decision)?;
+    Ok(cases.into_iter().zip(decided).collect())
+}
+
+/// Every case and what `keep` takes of the engine's decision at `now`, in
+/// the same order: five queries for all clients, then the engine in
+/// memory, spread over the cores when there are many cases (deciding is
+/// pure, and most of a large plan's time). Each decision is dropped as soon
+/// as `keep` has read it: a pass over 20,000 cases never holds all their
+/// invoice views and reasons at once.
+fn decide_each<T: Send>(
+    p: &Pipeline,
+    store: &Store,
+    now: DateTime<Utc>,
+    keep: impl Fn(&Case, Decision) -> T + Sync,
+) -> Result<(Vec<Case>, Vec<T>)> {
     let rows: HashMap<ClientId, ClientRow> = store
         .list_clients()?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
     let cases = store.load_all_cases()?;
-    let decide = |case: &Case| engine::decide(case, &policy(p, case, rows.get(&case.client)), now);
+    let decide = |case: &Case| {
+        let decision = engine::decide(case, &policy(p, case, rows.get(&case.client)), now);
+        keep(case, decision)
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let decided: Vec<Decision> = if cases.len() < PARALLEL_FROM || threads < 2 {
+    let kept: Vec<T> = if cases.len() < PARALLEL_FROM || threads < 2 {
         cases.iter().map(decide).collect()
     } else {
         let chunk = cases.len().div_ceil(threads);
+        let decide = &decide;
         std::thread::scope(|scope| {
             let workers: Vec<_> = cases
                 .chunks(chunk)
@@ -118,7 +143,7 @@ pub(super) fn decisions(
             Ok::<_, Error>(all)
         })?
     };
-    Ok(cases.into_iter().zip(decided).collect())
+    Ok((cases, kept))
 }
 
 /// Each case with the next action the engine plans for it, if any.
@@ -127,9 +152,11 @@ pub(super) fn upcoming(
     store: &Store,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Case, Planned)>> {
-    Ok(decisions(p, store, now)?
+    let (cases, next) = decide_each(p, store, now, |_, decision| decision.next)?;
+    Ok(cases
         .into_iter()
-        .filter_map(|(case, d)| Some((case, d.next?)))
+        .zip(next)
+        .filter_map(|(case, next)| Some((case, next?)))
         .collect())
 }
 

@@ -88,6 +88,26 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
             .is_ok_and(|m| m.is_some())
     })
     .await;
+
+    // The next reply reaches a daemon waiting in IDLE on INBOX: read on the
+    // selection IDLE left, before anything else is selected.
+    tokio::task::block_in_place(|| {
+        w.client_reply(
+            "while-idle@client-a.test",
+            &parent,
+            "Tue, 17 Mar 2026 11:00:00 +0100",
+            "",
+            "Le virement est parti ce matin.",
+        )
+    });
+    let id = MessageId::new("<while-idle@client-a.test>").unwrap();
+    let db = w.db.clone();
+    eventually("the reply read from IDLE", &mut daemon, || {
+        relance::store::Store::open(&db)
+            .and_then(|s| s.find_message(&id))
+            .is_ok_and(|m| m.is_some())
+    })
+    .await;
     assert!(!daemon.is_finished(), "the daemon keeps running");
 
     shutdown.cancel();
