@@ -184,9 +184,11 @@ impl Executor {
                         let audit = dry_run_audit(now, Some(client));
                         // A savepoint each: one that fails leaves no half.
                         let one = s.transaction_of(|s| {
-                            let prepared = p.prepare(s, &due, attachments, now)?;
+                            let mut prepared = p.prepare(s, &due, attachments, now)?;
                             s.cancel_unsent(prepared.outbox, &audit)?;
                             s.record_dry_run(client, &key, now)?;
+                            // Recorded; the log line needs no bytes.
+                            prepared.raw = Vec::new();
                             Ok::<_, crate::pipeline::Error>(prepared)
                         });
                         done.push((client, one));

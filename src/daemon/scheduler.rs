@@ -29,8 +29,9 @@ const MIN_NAP: Duration = Duration::from_secs(1);
 /// moves it without telling anyone.
 const MANUAL_NAP: Duration = Duration::from_millis(100);
 /// Due actions a dry run renders per store transaction and IMAP pass: a
-/// first run over a large backlog renders thousands.
-const DRY_RUN_BATCH: usize = 50;
+/// first run over a large backlog renders thousands. Each holds its
+/// attachments and rendered bytes (about 100 KB) until the batch commits.
+const DRY_RUN_BATCH: usize = 20;
 
 /// Plans and sends.
 pub struct Scheduler {
