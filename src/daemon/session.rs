@@ -131,8 +131,9 @@ pub async fn fetch_attachments(
 const ORIGINALS_BATCH: usize = 50;
 
 /// Each fetch's attachment, in the order asked (`None`, with a warning, when
-/// it cannot be found): one EXAMINE per folder and one FETCH per batch of
-/// originals, however many reminders they are for.
+/// it cannot be found): at most one EXAMINE per folder (none when it is
+/// already open) and one FETCH per batch of originals, however many
+/// reminders they are for.
 pub async fn fetch_parts(
     session: &mut ImapSession,
     fetches: &[AttachmentFetch],
@@ -152,8 +153,7 @@ pub async fn fetch_parts(
                 at.folder == folder && at.uidvalidity == uidvalidity
             })
             .collect();
-        let state = session.examine(folder).await?;
-        if state.uid_validity != uidvalidity {
+        if session.open_for_reading(folder).await? != uidvalidity {
             for &i in &wanted {
                 tracing::warn!(
                     invoice = fetches[i].invoice.0,

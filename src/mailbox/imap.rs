@@ -158,9 +158,9 @@ pub struct ImapSession {
     session: Option<Session<Stream>>,
     peer: Peer,
     idle: bool,
-    /// The folder selected read-write, with the UIDVALIDITY its SELECT
-    /// reported.
-    selected: Option<(String, u32)>,
+    /// The folder selected, with the UIDVALIDITY its SELECT or EXAMINE
+    /// reported, and whether it was EXAMINE (read-only).
+    selected: Option<(String, u32, bool)>,
 }
 
 impl ImapSession {
@@ -192,9 +192,22 @@ impl ImapSession {
 
     /// The folder selected read-write now, and its UIDVALIDITY.
     pub fn selected(&self) -> Option<(&str, u32)> {
-        self.selected
-            .as_ref()
-            .map(|(folder, validity)| (folder.as_str(), *validity))
+        match &self.selected {
+            Some((folder, validity, false)) => Some((folder.as_str(), *validity)),
+            _ => None,
+        }
+    }
+
+    /// `folder` open for reading, and its UIDVALIDITY: the selection the
+    /// session holds if it is that folder (read-only or not), else an
+    /// EXAMINE. A SELECT or EXAMINE of a large folder costs the server
+    /// tens of milliseconds; fetching originals batch after batch from the
+    /// same folder needs only one.
+    pub async fn open_for_reading(&mut self, folder: &str) -> Result<u32, Error> {
+        match &self.selected {
+            Some((open, validity, _)) if open == folder => Ok(*validity),
+            _ => Ok(self.examine(folder).await?.uid_validity),
+        }
     }
 
     /// Whether the server offers IDLE; without it the caller polls.
@@ -281,9 +294,7 @@ impl ImapSession {
             during,
             detail: "no UIDVALIDITY in the answer".to_owned(),
         })?;
-        if !read_only {
-            self.selected = Some((folder.to_owned(), uid_validity));
-        }
+        self.selected = Some((folder.to_owned(), uid_validity, read_only));
         Ok(FolderState {
             uid_validity,
             uid_next: mailbox.uid_next.map(Uid),
