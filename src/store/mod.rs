@@ -44,10 +44,6 @@ pub use sql::{Actor, ContactSource, Direction, EventTag, InvoiceSource, OutboxKi
 /// More than the distinct statements the store runs, so none is evicted.
 const STATEMENT_CACHE: usize = 256;
 
-/// The read-only connection's page cache: 512 KiB (`cache_size` reads a
-/// negative value as KiB).
-const READER_CACHE: i64 = -512;
-
 /// How long a writer waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -183,11 +179,6 @@ impl Store {
     pub fn open_reader(path: &Path) -> Result<Store> {
         let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        // Planning reads whole tables once per pass, which a page cache
-        // hardly helps (the kernel's holds the file); a small one keeps the
-        // second connection from adding its own 2 MiB to the daemon.
-        conn.pragma_update(None, "cache_size", READER_CACHE)
-            .ctx("set the reader's cache size")?;
         Ok(Store { conn })
     }
 
