@@ -71,43 +71,32 @@ async fn the_running_daemon_follows_the_clock_and_survives_a_dovecot_restart() {
     let parent = header(&reminder, "Message-ID").unwrap();
 
     tokio::task::block_in_place(|| w.server.restart_dovecot());
-    tokio::task::block_in_place(|| {
-        w.client_reply(
-            "after-restart@client-a.test",
-            &parent,
-            "Tue, 17 Mar 2026 10:30:00 +0100",
-            "",
-            "Bonjour, nous réglerons le 31 mars.",
-        )
-    });
-    let id = MessageId::new("<after-restart@client-a.test>").unwrap();
-    let db = w.db.clone();
-    eventually("the reply read after the restart", &mut daemon, || {
-        relance::store::Store::open(&db)
-            .and_then(|s| s.find_message(&id))
-            .is_ok_and(|m| m.is_some())
-    })
-    .await;
-
+    let reply = |local: &str, date: &str, body: &str| {
+        tokio::task::block_in_place(|| {
+            w.client_reply(&format!("{local}@client-a.test"), &parent, date, "", body)
+        });
+        let id = MessageId::new(&format!("<{local}@client-a.test>")).unwrap();
+        let db = w.db.clone();
+        move || {
+            relance::store::Store::open(&db)
+                .and_then(|s| s.find_message(&id))
+                .is_ok_and(|m| m.is_some())
+        }
+    };
+    let read = reply(
+        "after-restart",
+        "Tue, 17 Mar 2026 10:30:00 +0100",
+        "Bonjour, nous réglerons le 31 mars.",
+    );
+    eventually("the reply read after the restart", &mut daemon, read).await;
     // The next reply reaches a daemon waiting in IDLE on INBOX: read on the
     // selection IDLE left, before anything else is selected.
-    tokio::task::block_in_place(|| {
-        w.client_reply(
-            "while-idle@client-a.test",
-            &parent,
-            "Tue, 17 Mar 2026 11:00:00 +0100",
-            "",
-            "Le virement est parti ce matin.",
-        )
-    });
-    let id = MessageId::new("<while-idle@client-a.test>").unwrap();
-    let db = w.db.clone();
-    eventually("the reply read from IDLE", &mut daemon, || {
-        relance::store::Store::open(&db)
-            .and_then(|s| s.find_message(&id))
-            .is_ok_and(|m| m.is_some())
-    })
-    .await;
+    let read = reply(
+        "while-idle",
+        "Tue, 17 Mar 2026 11:00:00 +0100",
+        "Le virement est parti ce matin.",
+    );
+    eventually("the reply read from IDLE", &mut daemon, read).await;
     assert!(!daemon.is_finished(), "the daemon keeps running");
 
     shutdown.cancel();
