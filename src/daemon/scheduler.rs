@@ -147,7 +147,15 @@ impl Scheduler {
             if shutdown.is_cancelled() {
                 return Ok(wake);
             }
-            self.dry_run(batch.to_vec(), now).await?;
+            if let Err(err) = self.dry_run(batch.to_vec(), now).await {
+                if session::is_transient(&err) {
+                    return Err(err);
+                }
+                tracing::error!(
+                    error = format!("{err:#}"),
+                    "cannot render a batch of due actions; skipped"
+                );
+            }
         }
         self.for_the_user(now).await?;
         Ok(wake)
