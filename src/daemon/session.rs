@@ -139,22 +139,17 @@ pub async fn fetch_parts(
     fetches: &[AttachmentFetch],
 ) -> anyhow::Result<Vec<Option<compose::Attachment>>> {
     let mut out = vec![None; fetches.len()];
-    let mut folders: Vec<(&str, u32)> = Vec::new();
-    for fetch in fetches {
-        let folder = (fetch.location.folder.as_str(), fetch.location.uidvalidity);
-        if !folders.contains(&folder) {
-            folders.push(folder);
-        }
-    }
-    for (folder, uidvalidity) in folders {
-        let wanted: Vec<usize> = (0..fetches.len())
-            .filter(|&i| {
-                let at = &fetches[i].location;
-                at.folder == folder && at.uidvalidity == uidvalidity
-            })
-            .collect();
+    let place = |i: usize| {
+        let at = &fetches[i].location;
+        (at.folder.as_str(), at.uidvalidity)
+    };
+    let mut order: Vec<usize> = (0..fetches.len()).collect();
+    order.sort_by_key(|&i| place(i));
+    for wanted in order.chunk_by(|&a, &b| place(a) == place(b)) {
+        // chunk_by never yields an empty group.
+        let (folder, uidvalidity) = place(wanted[0]);
         if session.open_for_reading(folder).await? != uidvalidity {
-            for &i in &wanted {
+            for &i in wanted {
                 tracing::warn!(
                     invoice = fetches[i].invoice.0,
                     folder,
