@@ -232,8 +232,8 @@ fn run_daemon(cli: &Cli, clock: &Clock, once: bool) -> anyhow::Result<ExitCode> 
     let config = load_config(cli)?;
     init_tracing(&config.logging);
     limit_malloc_arenas();
-    // Blocking work is mostly the store, which takes one call at a time:
-    // more threads would only each grow a heap of their own.
+    // The store has threads of its own; the blocking pool only opens it,
+    // reloads the configuration and runs secret commands.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(4)

@@ -1,13 +1,21 @@
 //! The daemon's way to the blocking store and the synchronous pipeline: each
-//! call runs on tokio's blocking pool with the store locked for that call
-//! only, so no lock is ever held across an `.await`. Long reads (planning
-//! every case) go through a second, read-only connection, so that a reply
-//! arriving meanwhile is ingested without waiting for them. SIGHUP swaps the
-//! pipeline (configuration and templates) between two calls.
+//! connection is owned by a thread of its own, which runs the calls made on
+//! it one after the other, so no lock is ever held across an `.await`. Long
+//! reads (planning every case) go through a second, read-only connection,
+//! so that a reply arriving meanwhile is ingested without waiting for them.
+//! SIGHUP swaps the pipeline (configuration and templates) between two
+//! calls.
+//!
+//! A thread per connection rather than tokio's blocking pool: the regex
+//! engine keeps a search cache per pattern for each thread that used it
+//! (several MiB over the classifier's and detection's patterns), and
+//! calls hopping between pool threads would each grow a set of their own.
 
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, PoisonError, RwLock, mpsc};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, anyhow};
+use tokio::sync::oneshot;
 
 use crate::pipeline::Pipeline;
 use crate::store::Store;
@@ -15,30 +23,83 @@ use crate::store::Store;
 /// Shared handle on the store and the current pipeline.
 #[derive(Clone)]
 pub struct Db {
-    store: Arc<Mutex<Store>>,
+    store: Worker,
     /// The read-only connection; the store itself when there is none.
-    reader: Arc<Mutex<Store>>,
+    reader: Worker,
     pipeline: Arc<RwLock<Arc<Pipeline>>>,
 }
 
+/// Work for the thread that owns a connection.
+type Job = Box<dyn FnOnce(&Store) + Send>;
+
+/// The way to one connection's thread. The thread ends when the last handle
+/// is dropped (after the calls already queued).
+#[derive(Clone)]
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Worker {
+    fn spawn(name: &str, store: Store) -> anyhow::Result<Worker> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                for job in queue {
+                    job(&store);
+                }
+            })
+            .with_context(|| format!("cannot start the {name} thread"))?;
+        Ok(Worker { jobs })
+    }
+
+    async fn run<T, E>(
+        &self,
+        pipeline: Arc<Pipeline>,
+        f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
+    ) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        E: Into<anyhow::Error> + Send + 'static,
+    {
+        let (done, outcome) = oneshot::channel();
+        let job: Job = Box::new(move |store| {
+            // A panic ends this call only; the store's transactions roll
+            // back on unwind, so the connection stays usable.
+            let result = catch_unwind(AssertUnwindSafe(|| f(&pipeline, store).map_err(Into::into)));
+            // The caller may have gone (its task was cancelled).
+            let _ = done.send(result);
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| anyhow!("the store thread has stopped"))?;
+        match outcome.await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(anyhow!("a store task panicked")),
+            Err(_) => Err(anyhow!("the store thread has stopped")),
+        }
+    }
+}
+
 impl Db {
-    /// Wraps an open store and a compiled pipeline.
-    pub fn new(store: Store, pipeline: Pipeline) -> Db {
-        let store = Arc::new(Mutex::new(store));
-        Db {
+    /// Wraps an open store and a compiled pipeline; the store gets a thread
+    /// of its own.
+    pub fn new(store: Store, pipeline: Pipeline) -> anyhow::Result<Db> {
+        let store = Worker::spawn("relance-store", store)?;
+        Ok(Db {
             reader: store.clone(),
             store,
             pipeline: Arc::new(RwLock::new(Arc::new(pipeline))),
-        }
+        })
     }
 
     /// Reads of [`Db::read`] go to `reader`, a read-only connection to the
-    /// same database ([`Store::open_reader`]).
-    pub fn with_reader(self, reader: Store) -> Db {
-        Db {
-            reader: Arc::new(Mutex::new(reader)),
+    /// same database ([`Store::open_reader`]), on a thread of its own.
+    pub fn with_reader(self, reader: Store) -> anyhow::Result<Db> {
+        Ok(Db {
+            reader: Worker::spawn("relance-reader", reader)?,
             ..self
-        }
+        })
     }
 
     /// The pipeline in force now (its configuration is the one to obey).
@@ -57,7 +118,7 @@ impl Db {
             .unwrap_or_else(PoisonError::into_inner) = Arc::new(pipeline);
     }
 
-    /// Runs `f` with the pipeline and the store on the blocking pool.
+    /// Runs `f` with the pipeline and the store on the store's thread.
     pub async fn call<T, E>(
         &self,
         f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
@@ -66,7 +127,7 @@ impl Db {
         T: Send + 'static,
         E: Into<anyhow::Error> + Send + 'static,
     {
-        Db::run(self.store.clone(), self.pipeline(), f).await
+        self.store.run(self.pipeline(), f).await
     }
 
     /// [`Db::call`] for work that only reads, on the read-only connection:
@@ -79,24 +140,7 @@ impl Db {
         T: Send + 'static,
         E: Into<anyhow::Error> + Send + 'static,
     {
-        Db::run(self.reader.clone(), self.pipeline(), f).await
-    }
-
-    async fn run<T, E>(
-        store: Arc<Mutex<Store>>,
-        pipeline: Arc<Pipeline>,
-        f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
-    ) -> anyhow::Result<T>
-    where
-        T: Send + 'static,
-        E: Into<anyhow::Error> + Send + 'static,
-    {
-        tokio::task::spawn_blocking(move || {
-            let store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&pipeline, &store).map_err(Into::into)
-        })
-        .await
-        .context("a store task panicked")?
+        self.reader.run(self.pipeline(), f).await
     }
 
     /// [`Db::call`] for store-only work.

@@ -182,7 +182,7 @@ async fn open(config: Config, clock: &Clock) -> anyhow::Result<Db> {
         })
         .await
         .context("opening the store panicked")??;
-    Ok(Db::new(store, pipeline).with_reader(reader))
+    Db::new(store, pipeline)?.with_reader(reader)
 }
 
 /// The first login: a refused login or a bad secret ends start-up at once;

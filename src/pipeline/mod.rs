@@ -3,7 +3,7 @@
 //! and prepare a due action (compose it, record the intent in the outbox).
 //!
 //! No network and no clock: callers pass raw bytes, locations and `now`. The
-//! daemon drives it from its tokio tasks (through `spawn_blocking`), the demo
+//! daemon drives it from its tokio tasks (on the store's thread), the demo
 //! drives it from an in-memory mailbox, and the CLI's `preview` uses its
 //! rendering. Rules stay in the pure modules; this only wires them to data.
 
