@@ -10,7 +10,7 @@ use super::{Pipeline, Result};
 use crate::config::Config;
 use crate::domain::{ClientId, EmailAddress, InvoiceId, InvoiceNumber, InvoiceStatus, MessageId};
 use crate::store::{IndexRows, IndexStamp, Store};
-use crate::threading::ThreadIndex;
+use crate::threading::{IdKey, ThreadIndex};
 
 /// Shared mail providers: a domain that identifies nobody.
 const WEBMAIL: &[&str] = &[
@@ -121,7 +121,7 @@ impl Cache {
                 numbers.retain(|(_, i)| *i != id);
                 numbers.push((number.clone(), id));
                 if let Some(mid) = message_id {
-                    push_unique(ix.messages.entry(mid.clone()).or_default(), id);
+                    ix.messages.add(mid, id);
                 }
                 for address in contacts {
                     ix.addresses.entry(address.clone()).or_insert(client);
@@ -146,24 +146,17 @@ impl Cache {
                 }
             }
             Change::Linked(mid, invoices) => {
-                let entry = ix.messages.entry(mid.clone()).or_default();
                 for id in invoices {
-                    push_unique(entry, *id);
+                    ix.messages.add(mid, *id);
                 }
             }
             Change::Outbox(mid, invoices) => {
-                ix.relance_messages.insert(mid.clone());
+                ix.relance_messages.insert(IdKey::of(mid));
                 if !invoices.is_empty() {
-                    ix.messages.insert(mid.clone(), invoices.to_vec());
+                    ix.messages.set(mid, invoices);
                 }
             }
         }
-    }
-}
-
-fn push_unique(list: &mut Vec<InvoiceId>, id: InvoiceId) {
-    if !list.contains(&id) {
-        list.push(id);
     }
 }
 
@@ -173,21 +166,21 @@ pub(super) fn build(rows: IndexRows, config: &Config) -> ThreadIndex {
     let mut ix = ThreadIndex::default();
     for inv in rows.invoices {
         ix.invoice_clients.insert(inv.id, inv.client);
-        if let Some(mid) = inv.message_id {
-            push_unique(ix.messages.entry(mid).or_default(), inv.id);
+        if let Some(mid) = &inv.message_id {
+            ix.messages.add(mid, inv.id);
         }
         if inv.status == InvoiceStatus::Open {
             let numbers = ix.invoice_numbers.entry(inv.client).or_default();
             numbers.push((inv.number, inv.id));
         }
     }
-    for (mid, id) in rows.links {
-        push_unique(ix.messages.entry(mid).or_default(), id);
+    for (mid, id) in &rows.links {
+        ix.messages.add(mid, *id);
     }
-    for (mid, invoices) in rows.outbox {
-        ix.relance_messages.insert(mid.clone());
+    for (mid, invoices) in &rows.outbox {
+        ix.relance_messages.insert(IdKey::of(mid));
         if !invoices.is_empty() {
-            ix.messages.insert(mid, invoices);
+            ix.messages.set(mid, invoices);
         }
     }
     let mut domains: HashMap<String, HashSet<ClientId>> = HashMap::new();
@@ -252,7 +245,7 @@ mod tests {
         assert_eq!(ix.messages.len(), 2);
         assert!(
             ix.relance_messages
-                .contains(&MessageId::new("o@me.fr").unwrap())
+                .contains(&IdKey::of(&MessageId::new("o@me.fr").unwrap()))
         );
     }
 }

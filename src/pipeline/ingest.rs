@@ -293,7 +293,7 @@ pub(super) fn wants_body(
         .in_reply_to
         .iter()
         .chain(&h.references)
-        .any(|id| ix.messages.contains_key(id));
+        .any(|id| ix.messages.contains(id));
     let user = &p.config.company.email;
     match folder {
         FolderKind::Sent => !h.automated && (tracked || may_be_invoice(p, h)),

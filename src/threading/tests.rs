@@ -26,8 +26,8 @@ fn index() -> ThreadIndex {
         ("rem1@me", vec![10, 11]),
         ("inv50@me", vec![20]),
     ] {
-        ix.messages
-            .insert(mid(id), ids.into_iter().map(inv).collect());
+        let ids: Vec<InvoiceId> = ids.into_iter().map(inv).collect();
+        ix.messages.set(&mid(id), &ids);
     }
     for (i, c) in [(10, A), (11, A), (12, A), (20, B)] {
         ix.invoice_clients.insert(inv(i), c);
@@ -49,7 +49,7 @@ fn index() -> ThreadIndex {
     ix.domains.insert("client-a.fr".into(), A);
     ix.domains.insert("client-b.fr".into(), B);
     ix.own_addresses.insert(addr("claire@atelier.fr"));
-    ix.relance_messages.insert(mid("rem1@me"));
+    ix.relance_messages.insert(IdKey::of(&mid("rem1@me")));
     ix
 }
 
@@ -270,4 +270,20 @@ fn incoming_from_raw_bytes() {
         match_thread(&incoming, &index()),
         m(&[10], Some(A), References, false, false)
     );
+}
+
+#[test]
+fn tracked_messages_keep_each_invoice_once() {
+    let mut tracked = TrackedMessages::default();
+    tracked.add(&mid("a@me"), inv(1));
+    tracked.add(&mid("a@me"), inv(1));
+    assert_eq!(tracked.get(&mid("a@me")), Some(&[inv(1)][..]));
+    tracked.add(&mid("a@me"), inv(2));
+    assert_eq!(tracked.get(&mid("<a@me>")), Some(&[inv(1), inv(2)][..]));
+    tracked.set(&mid("b@me"), &[inv(3), inv(4)]);
+    assert!(tracked.contains(&mid("b@me")));
+    assert!(!tracked.contains(&mid("c@me")));
+    tracked.set(&mid("b@me"), &[]);
+    assert_eq!(tracked.get(&mid("b@me")), None);
+    assert_eq!(tracked.len(), 1);
 }
