@@ -143,6 +143,12 @@ impl Db {
         self.reader.run(self.pipeline(), f).await
     }
 
+    /// Hands back the memory both connections cache, before a rest.
+    pub async fn release_memory(&self) -> anyhow::Result<()> {
+        self.store(|s| s.release_memory()).await?;
+        self.read(|_, s| s.release_memory()).await
+    }
+
     /// [`Db::call`] for store-only work.
     pub async fn store<T, E>(
         &self,

@@ -51,7 +51,7 @@ impl Scheduler {
             let nap = match self.cycle(&shutdown).await {
                 Ok(wake) => {
                     failures.reset();
-                    release_memory();
+                    self.release_memory().await;
                     self.nap(wake)
                 }
                 Err(err) => {
@@ -72,6 +72,18 @@ impl Scheduler {
             }
         }
         self.executor.imap.close().await;
+    }
+
+    /// Before a rest: the store's page caches, then the heap they and the
+    /// cycle freed. Failing to shrink a cache costs memory, nothing else.
+    async fn release_memory(&self) {
+        if let Err(err) = self.executor.syncer.db.release_memory().await {
+            tracing::debug!(
+                error = format!("{err:#}"),
+                "cannot release the store's caches"
+            );
+        }
+        trim_heap();
     }
 
     /// How long to sleep before the next cycle.
@@ -313,7 +325,7 @@ impl Scheduler {
 /// Hands the heap that a cycle freed back to the system. glibc keeps freed
 /// memory in its arenas: after the first sync of a large mailbox the daemon
 /// would otherwise idle for days at its peak size.
-fn release_memory() {
+fn trim_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointer; it only returns free pages of
     // glibc's own arenas to the kernel.
