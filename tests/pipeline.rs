@@ -129,6 +129,61 @@ fn a_sent_invoice_is_tracked_once_with_its_thread_and_attachment() {
 }
 
 #[test]
+fn mail_parsed_on_another_thread_is_ingested_as_raw_mail_is() {
+    let p = std::sync::Arc::new(pipeline(20));
+    let (_dir, store) = store();
+    let parse = |folder, raw: Vec<u8>| {
+        let p = p.clone();
+        std::thread::spawn(move || p.parse(folder, &raw))
+            .join()
+            .unwrap()
+    };
+    let now = t("2026-02-13T09:12:00Z");
+    let invoice = parse(FolderKind::Sent, fixture("invoice-fr-regex.eml"));
+    let Ingested::Invoice { number, .. } = p
+        .ingest_parsed(&store, FolderKind::Sent, at("Sent", 1), invoice, now)
+        .unwrap()
+    else {
+        panic!("not an invoice");
+    };
+    assert_eq!(number, "F-2026-0042");
+    let answer = reply(
+        "marc@client-a.example.fr",
+        "f42.1@atelier-dupont.example.fr",
+        "Fri, 13 Feb 2026 10:00:00 +0100",
+        "Bonjour, c'est payé, virement fait ce matin.",
+    );
+    let read = p
+        .ingest_parsed(
+            &store,
+            FolderKind::Inbox,
+            at("INBOX", 1),
+            parse(FolderKind::Inbox, answer),
+            now,
+        )
+        .unwrap();
+    assert!(
+        matches!(
+            read,
+            Ingested::Reply {
+                class: ReplyClass::Paid,
+                ..
+            }
+        ),
+        "{read:?}"
+    );
+    // Bytes no parser can read are recorded as unreadable, not an error.
+    let garbage = parse(FolderKind::Inbox, Vec::new());
+    let unreadable = p
+        .ingest_parsed(&store, FolderKind::Inbox, at("INBOX", 2), garbage, now)
+        .unwrap();
+    assert!(
+        matches!(unreadable, Ingested::Ignored { .. }),
+        "{unreadable:?}"
+    );
+}
+
+#[test]
 fn an_invoice_sent_before_since_is_not_tracked() {
     let p = pipeline(20);
     let (_dir, store) = store();

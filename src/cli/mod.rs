@@ -232,8 +232,9 @@ fn run_daemon(cli: &Cli, clock: &Clock, once: bool) -> anyhow::Result<ExitCode> 
     let config = load_config(cli)?;
     init_tracing(&config.logging);
     limit_malloc_arenas();
-    // The store has threads of its own; the blocking pool only opens it,
-    // reloads the configuration and runs secret commands.
+    // The store has threads of its own; the blocking pool parses fetched
+    // mail, opens the store, reloads the configuration and runs secret
+    // commands.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(4)

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
@@ -16,7 +17,7 @@ use crate::clock::Clock;
 use crate::detect::MailView;
 use crate::mailbox::imap::{HeaderSummary as RawHeaders, RawMessage};
 use crate::mailbox::{ImapSession, Uid};
-use crate::pipeline::{FolderKind, HeaderSummary, Ingested};
+use crate::pipeline::{FolderKind, HeaderSummary, Ingested, Parsed, Pipeline};
 use crate::store::{FolderState, Location};
 
 /// New messages handled per round trip (headers triaged, bodies fetched,
@@ -202,14 +203,15 @@ impl Syncer {
         if wanted.is_empty() {
             return Ok(0);
         }
-        // Bodies come in batches, and each batch is ingested while the next
-        // one is fetched: the server's work and ours overlap. Triage for the
-        // whole chunk happened before, so no batch depends on another.
+        // Bodies come in batches, and each batch is recorded while the next
+        // one is fetched and parsed: the server's work, the parser's and the
+        // store's overlap. Triage for the whole chunk happened before, so no
+        // batch depends on another.
         let now = self.clock.now();
         let mut batches = wanted.chunks(BODY_BATCH);
         let mut results = Vec::with_capacity(wanted.len());
         let mut fetched = match batches.next() {
-            Some(batch) => session.fetch_bodies(batch).await?,
+            Some(batch) => fetch_parsed(session, batch, self.db.pipeline(), kind).await?,
             None => Vec::new(),
         };
         loop {
@@ -218,7 +220,8 @@ impl Syncer {
                 results.extend(ingest.await?);
                 break;
             };
-            let (ingested, next) = tokio::join!(ingest, session.fetch_bodies(batch));
+            let parse = fetch_parsed(session, batch, self.db.pipeline(), kind);
+            let (ingested, next) = tokio::join!(ingest, parse);
             results.extend(ingested?);
             fetched = next?;
         }
@@ -247,14 +250,14 @@ impl Syncer {
         Ok(meaningful)
     }
 
-    /// Ingests fetched bodies in one transaction: a commit per message
+    /// Ingests parsed bodies in one transaction: a commit per message
     /// would cost more than reading most of them. Each message's own
     /// transaction becomes a savepoint, so one that fails is rolled back
     /// alone.
     async fn ingest_bodies(
         &self,
         at: &Place<'_>,
-        bodies: Vec<RawMessage>,
+        bodies: Vec<(Uid, Parsed)>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<(Uid, crate::pipeline::Result<Ingested>)>> {
         if bodies.is_empty() {
@@ -266,13 +269,13 @@ impl Syncer {
                 s.transaction(|s| {
                     Ok(bodies
                         .into_iter()
-                        .map(|m| {
+                        .map(|(uid, parsed)| {
                             let location = Location {
                                 folder: folder.clone(),
                                 uidvalidity,
-                                uid: m.uid.0,
+                                uid: uid.0,
                             };
-                            (m.uid, p.ingest(s, kind, location, &m.raw, now))
+                            (uid, p.ingest_parsed(s, kind, location, parsed, now))
                         })
                         .collect::<Vec<_>>())
                 })
@@ -340,6 +343,25 @@ impl Syncer {
             })
             .await
     }
+}
+
+/// The bodies of `uids`, parsed on the blocking pool (not on the store's
+/// thread, which records the previous batch meanwhile).
+async fn fetch_parsed(
+    session: &mut ImapSession,
+    uids: &[Uid],
+    pipeline: Arc<Pipeline>,
+    kind: FolderKind,
+) -> anyhow::Result<Vec<(Uid, Parsed)>> {
+    let bodies: Vec<RawMessage> = session.fetch_bodies(uids).await?;
+    tokio::task::spawn_blocking(move || {
+        bodies
+            .into_iter()
+            .map(|m| (m.uid, pipeline.parse(kind, &m.raw)))
+            .collect()
+    })
+    .await
+    .context("parsing fetched messages panicked")
 }
 
 fn log_synced(folder: &str, synced: &Synced) {

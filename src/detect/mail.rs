@@ -88,6 +88,26 @@ impl<'a> MailView<'a> {
         })
     }
 
+    /// The same view holding its own copy of the message, free to move to
+    /// another thread: the daemon parses on one and records on another.
+    pub fn into_owned(self) -> MailView<'static> {
+        MailView {
+            message: self.message.into_owned(),
+            message_id: self.message_id,
+            subject: self.subject,
+            from: self.from,
+            recipients: self.recipients,
+            date: self.date,
+            references: self.references,
+            in_reply_to: self.in_reply_to,
+            thread_topic: self.thread_topic,
+            thread_index: self.thread_index,
+            automated: self.automated,
+            body: self.body,
+            attachments: self.attachments,
+        }
+    }
+
     /// The decoded bytes of attachment `i` of [`MailView::attachments`].
     pub fn attachment_bytes(&self, a: &AttachmentRef) -> &[u8] {
         self.message

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 use super::index::Change;
-use super::{FolderKind, HeaderSummary, Ingested, Pipeline, Result, records, reply, user};
+use super::{
+    Detected, FolderKind, HeaderSummary, Ingested, Parsed, Pipeline, Result, records, reply, user,
+};
 use crate::compose::UserRef;
 use crate::detect::{self, MailView};
 use crate::domain::{MessageId, MessageRowId, OutboxId};
@@ -24,6 +26,8 @@ const SNIPPET_CHARS: usize = 4000;
 /// A message being ingested, parsed once.
 pub(super) struct Mail<'a> {
     pub view: MailView<'a>,
+    /// Detection's verdict when it was made beforehand ([`Pipeline::parse`]).
+    pub detected: Option<Detected>,
     pub row: MessageRowId,
     pub location: Location,
     pub now: DateTime<Utc>,
@@ -36,14 +40,15 @@ pub(super) fn ingest(
     store: &Store,
     folder: FolderKind,
     location: Location,
-    raw: &[u8],
+    parsed: Parsed,
     now: DateTime<Utc>,
 ) -> Result<Ingested> {
+    let Parsed { view, detected } = parsed;
     let direction = match folder {
         FolderKind::Sent => Direction::Out,
         FolderKind::Inbox => Direction::In,
     };
-    let Some(view) = MailView::parse(raw) else {
+    let Some(view) = view else {
         let bare = NewMessage {
             message_id: None,
             in_reply_to: None,
@@ -82,6 +87,7 @@ pub(super) fn ingest(
     }
     let mail = Mail {
         view,
+        detected,
         row: recorded.id,
         location,
         now,
@@ -121,7 +127,11 @@ fn sent(p: &Pipeline, store: &Store, mail: &Mail<'_>) -> Result<Ingested> {
     if let Some(reference) = user_reference(&mail.view) {
         return user::answer(p, store, mail, reference);
     }
-    if let Ok(found) = detect::detect_view(&mail.view, &p.rules) {
+    let detected = match &mail.detected {
+        Some(done) => done.clone(),
+        None => detect::detect_view(&mail.view, &p.rules),
+    };
+    if let Ok(found) = detected {
         let source = match found.source {
             detect::Source::FacturX => InvoiceSource::FacturX,
             detect::Source::Regex => InvoiceSource::SentFolder,

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::compose::{self, Templates};
 use crate::config::Config;
-use crate::detect;
+use crate::detect::{self, MailView};
 use crate::domain::{ClientId, EmailAddress, InvoiceId, MessageId, OutboxId, ReplyClass, StepNo};
 use crate::engine::{Action, Case, Decision};
 use crate::store::{self, Location, Store};
@@ -150,6 +150,30 @@ pub struct Prepared {
     pub notice_pdf: Option<Vec<u8>>,
 }
 
+/// A message parsed ahead of [`Pipeline::ingest_parsed`]: parsing (MIME,
+/// base64, charsets) and detection are a third of a first sync's work, and
+/// done on another thread they overlap the store's writes.
+pub struct Parsed {
+    /// `None`: a message that cannot be read, recorded as such.
+    view: Option<MailView<'static>>,
+    /// Sent mail: detection's verdict, with the rules in force when parsed.
+    detected: Option<Detected>,
+}
+
+type Detected = std::result::Result<detect::DetectedInvoice, detect::NotInvoice>;
+
+impl Parsed {
+    /// Parses `raw`. A bug of the MIME parser on a hostile message makes
+    /// that message unreadable, nothing more.
+    pub fn new(raw: &[u8]) -> Parsed {
+        let view = std::panic::catch_unwind(|| MailView::parse(raw).map(MailView::into_owned));
+        Parsed {
+            view: view.ok().flatten(),
+            detected: None,
+        }
+    }
+}
+
 /// The flow with its configuration, compiled templates and detection rules.
 pub struct Pipeline {
     config: Config,
@@ -222,7 +246,33 @@ impl Pipeline {
         raw: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Ingested> {
-        ingest::ingest(self, store, folder, location, raw, now)
+        ingest::ingest(self, store, folder, location, Parsed::new(raw), now)
+    }
+
+    /// Parses `raw`, found in `folder`, for [`Pipeline::ingest_parsed`];
+    /// sent mail goes through detection too. Needs no store: the daemon
+    /// runs it off the store's thread.
+    pub fn parse(&self, folder: FolderKind, raw: &[u8]) -> Parsed {
+        let mut parsed = Parsed::new(raw);
+        if folder == FolderKind::Sent {
+            parsed.detected = parsed
+                .view
+                .as_ref()
+                .map(|view| detect::detect_view(view, &self.rules));
+        }
+        parsed
+    }
+
+    /// [`Pipeline::ingest`] of a message parsed beforehand, elsewhere.
+    pub fn ingest_parsed(
+        &self,
+        store: &Store,
+        folder: FolderKind,
+        location: Location,
+        parsed: Parsed,
+        now: DateTime<Utc>,
+    ) -> Result<Ingested> {
+        ingest::ingest(self, store, folder, location, parsed, now)
     }
 
     /// Runs the engine over every case.
