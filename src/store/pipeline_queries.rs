@@ -133,9 +133,11 @@ impl Store {
     /// A stamp of the data behind the thread index: four index lookups.
     pub fn index_stamp(&self) -> Result<IndexStamp> {
         let what = "read the thread index stamp";
+        // Read before each match during a sync: prepared once, not per call.
         let data_version = self
             .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .ctx(what)?;
         self.conn
             .prepare_cached(
