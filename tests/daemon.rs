@@ -16,7 +16,7 @@ use relance::domain::ReplyClass;
 use relance::engine::EventKind;
 use relance::store::OutboxState;
 use support::{CLIENT_A, OWNER, TEMPFAIL_RECIPIENT};
-use world::{World, header};
+use world::{World, header, invoice};
 
 const BEFORE_STEP1: &str = "2026-03-16T10:00:00+01:00";
 const STEP1: &str = "2026-03-17T10:00:00+01:00";
@@ -324,6 +324,38 @@ fn dry_run_sends_nothing_and_records_no_history() {
         "rendered once: {again}"
     );
     assert_eq!(w.outbox().len(), rendered, "no new rows for the same plan");
+}
+
+#[test]
+fn a_first_sync_over_several_chunks_finds_every_invoice() {
+    let w = World::new("dry-run", "");
+    // More than one chunk of headers (200) and many batches of bodies (50),
+    // with the user's other mail in between.
+    let mut raws = Vec::new();
+    for i in 0..230 {
+        let (_, raw) = invoice(&format!("F-2026-{:04}", 1000 + i), CLIENT_A.address, DUE);
+        raws.push(raw.into_bytes());
+        if i % 10 == 0 {
+            let other = format!(
+                "From: {owner}\r\nTo: ami@example.org\r\nSubject: Samedi\r\n\
+                 Date: Fri, 13 Feb 2026 18:00:00 +0100\r\nMessage-ID: <autre{i}@atelier-dupont.test>\r\n\
+                 \r\nOn se voit samedi ?\r\n",
+                owner = OWNER.address
+            );
+            raws.push(other.into_bytes());
+        }
+    }
+    let uids = w
+        .server
+        .append_many(OWNER.address, "Sent", &raws, &["\\Seen"]);
+    let log = w.run_once(BEFORE_STEP1);
+    let store = w.store();
+    assert_eq!(store.list_invoices(None).unwrap().len(), 230, "{log}");
+    let sent = store.folder_state("Sent").unwrap().expect("Sent synced");
+    assert_eq!(Some(&sent.last_uid), uids.last());
+    // Nothing new the second time.
+    w.run_once(BEFORE_STEP1);
+    assert_eq!(w.store().list_invoices(None).unwrap().len(), 230);
 }
 
 /// Aborts at `stage` during the first send, restarts, and checks that the

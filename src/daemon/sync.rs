@@ -17,16 +17,20 @@ use crate::clock::Clock;
 use crate::detect::MailView;
 use crate::mailbox::imap::{HeaderSummary as RawHeaders, RawMessage};
 use crate::mailbox::{ImapSession, Uid};
-use crate::pipeline::{FolderKind, HeaderSummary, Ingested, Parsed, Pipeline};
+use crate::pipeline::{FolderKind, HeaderSummary, Ingested, Parsed};
 use crate::store::{FolderState, Location};
 
 /// New messages handled per round trip (headers triaged, bodies fetched,
 /// ingested, progress saved).
 const CHUNK: usize = 200;
 
-/// Bodies per fetch during a sync; a batch is ingested while the next one
-/// is fetched.
-const BODY_BATCH: usize = 25;
+/// Bodies per fetch during a sync: fewer round trips, at a few megabytes
+/// in flight; 50 made a first sync of 100,000 messages about a tenth faster
+/// than 25.
+const BODY_BATCH: usize = 50;
+
+/// Batches fetched (and parsing) ahead of the store.
+const BATCHES_AHEAD: usize = 2;
 
 /// The keyword a user sets on any message of a thread to stop its sequence.
 pub const STOP_KEYWORD: &str = "relance-stop";
@@ -136,20 +140,29 @@ impl Syncer {
         let mut synced = Synced::default();
         if top > last {
             // Only the UIDs are listed up front; headers are fetched chunk by
-            // chunk, so a first sync of a large folder holds one chunk of
-            // headers in memory, never the whole folder's.
+            // chunk, so a first sync of a large folder holds two chunks of
+            // headers in memory, never the whole folder's. The next chunk's
+            // come while the store still records this one's bodies.
             let uids = session.uids_in(Uid(last + 1), Uid(top)).await?;
             let at = Place {
                 folder,
                 uidvalidity,
                 kind,
             };
-            for chunk in uids.chunks(CHUNK) {
-                let headers = session.fetch_headers_of(chunk).await?;
-                synced.meaningful += self.ingest_chunk(session, &at, &headers).await?;
+            let mut chunks = uids.chunks(CHUNK).peekable();
+            let mut headers = match chunks.peek() {
+                Some(first) => session.fetch_headers_of(first).await?,
+                None => Vec::new(),
+            };
+            while let Some(chunk) = chunks.next() {
+                let (meaningful, next) = self
+                    .ingest_chunk(session, &at, &headers, chunks.peek().copied())
+                    .await?;
+                synced.meaningful += meaningful;
                 synced.seen += headers.len();
                 last = chunk.last().map_or(last, |u| u.0);
                 self.save(folder, uidvalidity, last).await?;
+                headers = next;
             }
         }
         Ok(synced)
@@ -190,41 +203,68 @@ impl Syncer {
         self.db.store(move |s| s.set_folder_state(&state)).await
     }
 
-    /// Triage, fetch and ingest one chunk; returns how many messages meant
-    /// something. One bad message is logged and skipped.
+    /// Triage, fetch and ingest one chunk, and fetch the headers of the
+    /// `next` one; returns how many messages meant something, and those
+    /// headers. One bad message is logged and skipped.
     async fn ingest_chunk(
         &self,
         session: &mut ImapSession,
         at: &Place<'_>,
         chunk: &[RawHeaders],
-    ) -> anyhow::Result<usize> {
+        next: Option<&[Uid]>,
+    ) -> anyhow::Result<(usize, Vec<RawHeaders>)> {
         let kind = at.kind;
         let wanted = self.wanted(chunk, kind).await?;
         if wanted.is_empty() {
-            return Ok(0);
-        }
-        // Bodies come in batches, and each batch is recorded while the next
-        // one is fetched and parsed: the server's work, the parser's and the
-        // store's overlap. Triage for the whole chunk happened before, so no
-        // batch depends on another.
-        let now = self.clock.now();
-        let mut batches = wanted.chunks(BODY_BATCH);
-        let mut results = Vec::with_capacity(wanted.len());
-        let mut fetched = match batches.next() {
-            Some(batch) => fetch_parsed(session, batch, self.db.pipeline(), kind).await?,
-            None => Vec::new(),
-        };
-        loop {
-            let ingest = self.ingest_bodies(at, std::mem::take(&mut fetched), now);
-            let Some(batch) = batches.next() else {
-                results.extend(ingest.await?);
-                break;
+            let next = match next {
+                Some(uids) => session.fetch_headers_of(uids).await?,
+                None => Vec::new(),
             };
-            let parse = fetch_parsed(session, batch, self.db.pipeline(), kind);
-            let (ingested, next) = tokio::join!(ingest, parse);
-            results.extend(ingested?);
-            fetched = next?;
+            return Ok((0, next));
         }
+        // Three stages run at once: IMAP fetches batch after batch of
+        // bodies (then the next chunk's headers), each batch is parsed (and
+        // sent mail detected) on the blocking pool, and the store records
+        // them in order. A fetch waits for no write: a sync is bound by
+        // round trips more than by any one of the three. Triage for the
+        // whole chunk happened before, so no batch depends on another.
+        let now = self.clock.now();
+        let total = wanted.len();
+        let (ready, mut parsed) = tokio::sync::mpsc::channel(BATCHES_AHEAD);
+        let pipeline = self.db.pipeline();
+        let imap = &mut *session;
+        let fetch = async move {
+            for batch in wanted.chunks(BODY_BATCH) {
+                let bodies: Vec<RawMessage> = imap.fetch_bodies(batch).await?;
+                let pipeline = pipeline.clone();
+                let parsing = tokio::task::spawn_blocking(move || {
+                    bodies
+                        .into_iter()
+                        .map(|m| (m.uid, pipeline.parse(kind, &m.raw)))
+                        .collect::<Vec<_>>()
+                });
+                if ready.send(parsing).await.is_err() {
+                    // The store's side failed; its error is the one to tell.
+                    return Ok(Vec::new());
+                }
+            }
+            drop(ready);
+            match next {
+                Some(uids) => imap.fetch_headers_of(uids).await,
+                None => Ok(Vec::new()),
+            }
+        };
+        let record = async {
+            let mut results = Vec::with_capacity(total);
+            while let Some(parsing) = parsed.recv().await {
+                let bodies = parsing.await.context("parsing fetched messages panicked")?;
+                results.extend(self.ingest_bodies(at, bodies, now).await?);
+            }
+            Ok::<_, anyhow::Error>(results)
+        };
+        let (fetched, recorded) = tokio::join!(fetch, record);
+        let results = recorded?;
+        let next = fetched?;
         let mut meaningful = 0;
         // One STORE per keyword for the whole chunk, not one per reply.
         let mut keywords: BTreeMap<String, Vec<Uid>> = BTreeMap::new();
@@ -247,7 +287,7 @@ impl Syncer {
         for (keyword, uids) in &keywords {
             tag(session, uids, keyword).await?;
         }
-        Ok(meaningful)
+        Ok((meaningful, next))
     }
 
     /// Ingests parsed bodies in one transaction: a commit per message
@@ -343,25 +383,6 @@ impl Syncer {
             })
             .await
     }
-}
-
-/// The bodies of `uids`, parsed on the blocking pool (not on the store's
-/// thread, which records the previous batch meanwhile).
-async fn fetch_parsed(
-    session: &mut ImapSession,
-    uids: &[Uid],
-    pipeline: Arc<Pipeline>,
-    kind: FolderKind,
-) -> anyhow::Result<Vec<(Uid, Parsed)>> {
-    let bodies: Vec<RawMessage> = session.fetch_bodies(uids).await?;
-    tokio::task::spawn_blocking(move || {
-        bodies
-            .into_iter()
-            .map(|m| (m.uid, pipeline.parse(kind, &m.raw)))
-            .collect()
-    })
-    .await
-    .context("parsing fetched messages panicked")
 }
 
 fn log_synced(folder: &str, synced: &Synced) {

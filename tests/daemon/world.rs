@@ -122,15 +122,7 @@ level = "relance=debug,info"
     /// filed in the owner's Sent and delivered to the client. Returns its
     /// Message-ID (with brackets).
     pub fn send_invoice(&self, number: &str, to: &str, due: &str) -> String {
-        let id = format!("<{number}.1@atelier-dupont.test>");
-        let raw = FIXTURE
-            .replace("Marc Leroy <marc.leroy@client-a.example.fr>", to)
-            .replace("compta@client-a.example.fr", to)
-            .replace("claire@atelier-dupont.example.fr", OWNER.address)
-            .replace("<f42.1@atelier-dupont.example.fr>", &id)
-            .replace("F-2026-0042", number)
-            .replace("15/03/2026", due)
-            .replace('\n', "\r\n");
+        let (id, raw) = invoice(number, to, due);
         self.server
             .append(OWNER.address, "Sent", raw.as_bytes(), &["\\Seen"]);
         if to == CLIENT_A.address {
@@ -228,6 +220,21 @@ level = "relance=debug,info"
 }
 
 /// The value of a header field (first occurrence, unfolded).
+/// The invoice `number` to `to`, due on `due`, as the user sent it: its
+/// Message-ID (with brackets) and its bytes.
+pub fn invoice(number: &str, to: &str, due: &str) -> (String, String) {
+    let id = format!("<{number}.1@atelier-dupont.test>");
+    let raw = FIXTURE
+        .replace("Marc Leroy <marc.leroy@client-a.example.fr>", to)
+        .replace("compta@client-a.example.fr", to)
+        .replace("claire@atelier-dupont.example.fr", OWNER.address)
+        .replace("<f42.1@atelier-dupont.example.fr>", &id)
+        .replace("F-2026-0042", number)
+        .replace("15/03/2026", due)
+        .replace('\n', "\r\n");
+    (id, raw)
+}
+
 pub fn header(raw: &str, name: &str) -> Option<String> {
     let head = raw.split("\r\n\r\n").next().unwrap_or(raw);
     let mut value: Option<String> = None;
