@@ -130,6 +130,12 @@ impl Scheduler {
                 Ok::<_, crate::pipeline::Error>(plan)
             })
             .await?;
+        // The pass freed every case it loaded, on the reader's thread and
+        // malloc arena; what follows allocates on the writer's (renders,
+        // the forewarning's and digest's own passes over every case). Not
+        // handed back, the freed pages would add that peak to the pass's:
+        // 76 MiB instead of 60 after a first sync of 100,000 messages.
+        trim_heap();
         let mut wake = plan.next_wake;
         let mut dry = Vec::new();
         for due in plan.due {
