@@ -327,6 +327,32 @@ fn dry_run_sends_nothing_and_records_no_history() {
 }
 
 #[test]
+fn the_forewarning_reaches_the_user_the_evening_before_a_send() {
+    let w = World::new("send", "forewarning = true\nforewarning-at = \"17:00\"");
+    w.send_invoice("F-2026-0110", CLIENT_A.address, DUE);
+    // Monday evening: step 1 goes out on Tuesday.
+    w.run_once("2026-03-16T18:00:00+01:00");
+    let rows = w.outbox();
+    let forewarning = rows
+        .iter()
+        .find(|r| r.purpose == relance::store::Purpose::Forewarning)
+        .expect("a forewarning was recorded");
+    assert_eq!(forewarning.state, OutboxState::Sent);
+    assert_eq!(forewarning.recipients[0].as_str(), OWNER.address);
+    assert_eq!(client_reminders(&w), 0, "nothing to the client yet");
+    let inbox = w.wait_for(OWNER.address, "INBOX", 1);
+    assert!(inbox.iter().any(|m| m.contains("F-2026-0110")), "{inbox:?}");
+    // Once a day.
+    w.run_once("2026-03-16T19:00:00+01:00");
+    let again = w
+        .outbox()
+        .iter()
+        .filter(|r| r.purpose == relance::store::Purpose::Forewarning)
+        .count();
+    assert_eq!(again, 1);
+}
+
+#[test]
 fn a_first_sync_over_several_chunks_finds_every_invoice() {
     let w = World::new("dry-run", "");
     // More than one chunk of headers (200) and many batches of bodies (50),

@@ -304,24 +304,23 @@ impl Scheduler {
         session::fetch_attachments(session, fetches).await
     }
 
-    /// The forewarning and the digest, when the pipeline says they are due.
+    /// The forewarning and the digest, when the pipeline says they are due:
+    /// each composed on the read-only connection (a pass over every case,
+    /// like planning), recorded on the writer, then delivered.
     async fn for_the_user(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let forewarning = self
-            .executor
-            .syncer
-            .db
-            .call(move |p, s| p.forewarning(s, now))
-            .await?;
-        if let Some(prepared) = forewarning {
+        let db = self.executor.syncer.db.clone();
+        let forewarning = db.read(move |p, s| p.forewarning_draft(s, now)).await?;
+        if let Some(draft) = forewarning {
+            let prepared = db
+                .call(move |p, s| p.record_for_user(s, draft, now))
+                .await?;
             self.executor.deliver_to_user(prepared).await?;
         }
-        let digest = self
-            .executor
-            .syncer
-            .db
-            .call(move |p, s| p.digest(s, now))
-            .await?;
-        if let Some(prepared) = digest {
+        let digest = db.read(move |p, s| p.digest_draft(s, now)).await?;
+        if let Some(draft) = digest {
+            let prepared = db
+                .call(move |p, s| p.record_for_user(s, draft, now))
+                .await?;
             self.executor.deliver_to_user(prepared).await?;
         }
         Ok(())

@@ -339,16 +339,48 @@ impl Pipeline {
     /// recorded like any message to the user; `None` when nothing is planned
     /// for the next business day or it was already sent today.
     pub fn forewarning(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Prepared>> {
-        notify::forewarning(self, store, now)
+        self.forewarning_draft(store, now)?
+            .map(|draft| self.record_for_user(store, draft, now))
+            .transpose()
     }
 
     /// The weekly digest (aged balance, what was sent, what is planned);
     /// `None` when it is not the configured day and hour or was already sent
     /// this week.
     pub fn digest(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Prepared>> {
-        notify::digest(self, store, now)
+        self.digest_draft(store, now)?
+            .map(|draft| self.record_for_user(store, draft, now))
+            .transpose()
+    }
+
+    /// [`Pipeline::forewarning`] composed from reads alone, for
+    /// [`Pipeline::record_for_user`]: its pass over every case can run on a
+    /// read-only connection.
+    pub fn forewarning_draft(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Draft>> {
+        Ok(notify::forewarning(self, store, now)?.map(Draft))
+    }
+
+    /// [`Pipeline::digest`] composed from reads alone.
+    pub fn digest_draft(&self, store: &Store, now: DateTime<Utc>) -> Result<Option<Draft>> {
+        Ok(notify::digest(self, store, now)?.map(Draft))
+    }
+
+    /// Records a composed message to the user in the outbox.
+    pub fn record_for_user(
+        &self,
+        store: &Store,
+        draft: Draft,
+        now: DateTime<Utc>,
+    ) -> Result<Prepared> {
+        prepare::record(self, store, draft.0, now)
     }
 }
+
+/// A message to the user, composed but not yet recorded. The daemon
+/// composes the forewarning and the digest, each a pass over every case
+/// (0.6 s at 100,000 invoices), on its read-only connection, as it plans:
+/// a reply arriving meanwhile is ingested without waiting for them.
+pub struct Draft(prepare::Outgoing);
 
 #[cfg(test)]
 mod tests {

@@ -7,9 +7,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::plan::{to_client, upcoming};
-use super::prepare::{Outgoing, record};
+use super::prepare::Outgoing;
 use super::render::owner_input;
-use super::{Pipeline, Prepared, Result};
+use super::{Pipeline, Result};
 use crate::calendar::Calendar;
 use crate::compose::{self, Digest, DigestEvent, DigestInvoice, PlannedSend, UserKind, UserRef};
 use crate::domain::{InvoiceStatus, Money};
@@ -20,7 +20,7 @@ pub(super) fn forewarning(
     p: &Pipeline,
     store: &Store,
     now: DateTime<Utc>,
-) -> Result<Option<Prepared>> {
+) -> Result<Option<Outgoing>> {
     let config = &p.config;
     let Some(at) = config.sequence.forewarning else {
         return Ok(None);
@@ -65,7 +65,7 @@ pub(super) fn forewarning(
         decision: "forewarning".to_string(),
         reason: format!("{} automatic sends planned for {tomorrow}", sends.len()),
     };
-    record(p, store, out, now).map(Some)
+    Ok(Some(out))
 }
 
 /// Whether a message of `kind` was already created on or after `day`.
@@ -105,7 +105,7 @@ fn planned_send(case: &Case, at: DateTime<Utc>, action: &Action) -> Option<Plann
     })
 }
 
-pub(super) fn digest(p: &Pipeline, store: &Store, now: DateTime<Utc>) -> Result<Option<Prepared>> {
+pub(super) fn digest(p: &Pipeline, store: &Store, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
     let config = &p.config;
     let Some(slot) = config.sequence.digest else {
         return Ok(None);
@@ -146,7 +146,7 @@ pub(super) fn digest(p: &Pipeline, store: &Store, now: DateTime<Utc>) -> Result<
         decision: "digest".to_string(),
         reason: format!("weekly digest for {from} to {today}"),
     };
-    record(p, store, out, now).map(Some)
+    Ok(Some(out))
 }
 
 fn open_invoices(store: &Store) -> Result<Vec<DigestInvoice>> {

@@ -68,14 +68,19 @@ ca-file = "{ca}"
 
 [sequence]
 mode = "{mode}"
-forewarning = false
-digest = false
+{quiet}digest = false
 {sequence}
 
 [logging]
 level = "relance=debug,info"
 "#,
             owner = OWNER.address,
+            // Off unless the test sets it.
+            quiet = if sequence.contains("forewarning") {
+                ""
+            } else {
+                "forewarning = false\n"
+            },
             db = db.display(),
             imaps = server.imap_port_tls,
             smtps = server.smtps_port,
