@@ -246,7 +246,7 @@ impl Pipeline {
         raw: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Ingested> {
-        ingest::ingest(self, store, folder, location, Parsed::new(raw), now)
+        self.ingest_parsed(store, folder, location, Parsed::new(raw), now)
     }
 
     /// Parses `raw`, found in `folder`, for [`Pipeline::ingest_parsed`];
