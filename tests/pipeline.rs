@@ -11,6 +11,7 @@ use relance::domain::{EmailAddress, InvoiceStatus, MessageId, ReplyClass, StepNo
 use relance::engine::Action;
 use relance::pipeline::{FolderKind, HeaderSummary, Ingested, Pipeline, extract_attachment};
 use relance::store::{Location, OutboxState, Store};
+use sha2::Digest as _;
 
 const CONFIG: &str = r#"
 [company]
@@ -140,13 +141,24 @@ fn mail_parsed_on_another_thread_is_ingested_as_raw_mail_is() {
     };
     let now = t("2026-02-13T09:12:00Z");
     let invoice = parse(FolderKind::Sent, fixture("invoice-fr-regex.eml"));
-    let Ingested::Invoice { number, .. } = p
+    let Ingested::Invoice {
+        invoice, number, ..
+    } = p
         .ingest_parsed(&store, FolderKind::Sent, at("Sent", 1), invoice, now)
         .unwrap()
     else {
         panic!("not an invoice");
     };
     assert_eq!(number, "F-2026-0042");
+    // The attachment was hashed while parsing: the digest of the file.
+    let files = store.attachments(invoice).unwrap();
+    let pdf = extract_attachment(&fixture("invoice-fr-regex.eml"), &files[0].part).unwrap();
+    let digest: String = sha2::Sha256::digest(&pdf.content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(files[0].sha256, digest);
+    assert_eq!(files[0].size, pdf.content.len() as u64);
     let answer = reply(
         "marc@client-a.example.fr",
         "f42.1@atelier-dupont.example.fr",

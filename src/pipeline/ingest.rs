@@ -9,7 +9,7 @@ use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 use super::index::Change;
 use super::{
-    Detected, FolderKind, HeaderSummary, Ingested, Parsed, Pipeline, Result, records, reply, user,
+    Early, FolderKind, HeaderSummary, Ingested, Parsed, Pipeline, Result, records, reply, user,
 };
 use crate::compose::UserRef;
 use crate::detect::{self, MailView};
@@ -26,8 +26,8 @@ const SNIPPET_CHARS: usize = 4000;
 /// A message being ingested, parsed once.
 pub(super) struct Mail<'a> {
     pub view: MailView<'a>,
-    /// Detection's verdict when it was made beforehand ([`Pipeline::parse`]).
-    pub detected: Option<Detected>,
+    /// What [`Pipeline::parse`] worked out beforehand, if it did.
+    pub early: Early,
     pub row: MessageRowId,
     pub location: Location,
     pub now: DateTime<Utc>,
@@ -43,7 +43,7 @@ pub(super) fn ingest(
     parsed: Parsed,
     now: DateTime<Utc>,
 ) -> Result<Ingested> {
-    let Parsed { view, detected } = parsed;
+    let Parsed { view, early } = parsed;
     let direction = match folder {
         FolderKind::Sent => Direction::Out,
         FolderKind::Inbox => Direction::In,
@@ -87,7 +87,7 @@ pub(super) fn ingest(
     }
     let mail = Mail {
         view,
-        detected,
+        early,
         row: recorded.id,
         location,
         now,
@@ -96,6 +96,16 @@ pub(super) fn ingest(
     match folder {
         FolderKind::Sent => sent(p, store, &mail),
         FolderKind::Inbox => inbox(p, store, &mail),
+    }
+}
+
+/// Sent mail, ahead of the store: detection, and a detected invoice's
+/// attachments hashed.
+pub(super) fn early_sent(p: &Pipeline, view: &MailView<'_>) -> Early {
+    let detected = detect::detect_view(view, &p.rules);
+    Early {
+        digests: detected.is_ok().then(|| records::digests(view)),
+        detected: Some(detected),
     }
 }
 
@@ -127,7 +137,7 @@ fn sent(p: &Pipeline, store: &Store, mail: &Mail<'_>) -> Result<Ingested> {
     if let Some(reference) = user_reference(&mail.view) {
         return user::answer(p, store, mail, reference);
     }
-    let detected = match &mail.detected {
+    let detected = match &mail.early.detected {
         Some(done) => done.clone(),
         None => detect::detect_view(&mail.view, &p.rules),
     };

@@ -151,13 +151,23 @@ pub struct Prepared {
 }
 
 /// A message parsed ahead of [`Pipeline::ingest_parsed`]: parsing (MIME,
-/// base64, charsets) and detection are a third of a first sync's work, and
-/// done on another thread they overlap the store's writes.
+/// base64, charsets), detection and hashing are a third of a first sync's
+/// work, and done on another thread they overlap the store's writes.
 pub struct Parsed {
     /// `None`: a message that cannot be read, recorded as such.
     view: Option<MailView<'static>>,
+    early: Early,
+}
+
+/// What was worked out from the message alone, before the store was asked
+/// anything; ingestion uses each part only where it still holds.
+#[derive(Default)]
+struct Early {
     /// Sent mail: detection's verdict, with the rules in force when parsed.
     detected: Option<Detected>,
+    /// A detected invoice's attachments, hashed (hex SHA-256), in the
+    /// view's order.
+    digests: Option<Vec<String>>,
 }
 
 type Detected = std::result::Result<detect::DetectedInvoice, detect::NotInvoice>;
@@ -169,7 +179,7 @@ impl Parsed {
         let view = std::panic::catch_unwind(|| MailView::parse(raw).map(MailView::into_owned));
         Parsed {
             view: view.ok().flatten(),
-            detected: None,
+            early: Early::default(),
         }
     }
 }
@@ -250,15 +260,15 @@ impl Pipeline {
     }
 
     /// Parses `raw`, found in `folder`, for [`Pipeline::ingest_parsed`];
-    /// sent mail goes through detection too. Needs no store: the daemon
-    /// runs it off the store's thread.
+    /// sent mail goes through detection, and a detected invoice's
+    /// attachments are hashed. Needs no store: the daemon runs it off the
+    /// store's thread.
     pub fn parse(&self, folder: FolderKind, raw: &[u8]) -> Parsed {
         let mut parsed = Parsed::new(raw);
-        if folder == FolderKind::Sent {
-            parsed.detected = parsed
-                .view
-                .as_ref()
-                .map(|view| detect::detect_view(view, &self.rules));
+        if folder == FolderKind::Sent
+            && let Some(view) = &parsed.view
+        {
+            parsed.early = ingest::early_sent(self, view);
         }
         parsed
     }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::index::Change;
 use super::ingest::{Mail, ignored};
 use super::{Ingested, Pipeline, Result};
-use crate::detect::{DetectedInvoice, DocumentKind};
+use crate::detect::{DetectedInvoice, DocumentKind, MailView};
 use crate::domain::{ClientId, EmailAddress, InvoiceId, InvoiceStatus};
 use crate::store::{
     self, Actor, Attachment, ContactSource, InvoiceSource, NewAudit, NewInvoice, Original,
@@ -175,22 +175,37 @@ fn add_contact(
 
 /// The original's attachments: where they sit, to fetch them again.
 fn attachments(mail: &Mail<'_>) -> Vec<Attachment> {
-    mail.view
-        .attachments
+    let view = &mail.view;
+    let digests = match &mail.early.digests {
+        Some(done) if done.len() == view.attachments.len() => done.clone(),
+        _ => digests(view),
+    };
+    view.attachments
+        .iter()
+        .zip(digests)
+        .map(|(a, sha256)| Attachment {
+            filename: a
+                .file_name
+                .clone()
+                .unwrap_or_else(|| format!("attachment-{}", a.imap_section)),
+            content_type: a.content_type.clone(),
+            size: view.attachment_bytes(a).len() as u64,
+            part: a.imap_section.clone(),
+            sha256,
+        })
+        .collect()
+}
+
+/// The hex SHA-256 of each attachment, in the view's order: what says later
+/// that a fetched copy is the same file.
+pub(super) fn digests(view: &MailView<'_>) -> Vec<String> {
+    view.attachments
         .iter()
         .map(|a| {
-            let bytes = mail.view.attachment_bytes(a);
-            let digest = Sha256::digest(bytes);
-            Attachment {
-                filename: a
-                    .file_name
-                    .clone()
-                    .unwrap_or_else(|| format!("attachment-{}", a.imap_section)),
-                content_type: a.content_type.clone(),
-                size: bytes.len() as u64,
-                part: a.imap_section.clone(),
-                sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-            }
+            Sha256::digest(view.attachment_bytes(a))
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
         })
         .collect()
 }
