@@ -6,6 +6,7 @@
 //! injected [`Clock`]; tokio time is only used to wait.
 
 pub mod db;
+mod memory;
 pub mod notify;
 pub mod outbox;
 pub mod scheduler;

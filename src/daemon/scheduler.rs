@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::memory;
 use super::outbox::Executor;
 use super::session;
 use super::supervisor::{Backoff, RECONNECT_BASE};
@@ -75,7 +76,8 @@ impl Scheduler {
     }
 
     /// Before a rest: the store's page caches, then the heap they and the
-    /// cycle freed. Failing to shrink a cache costs memory, nothing else.
+    /// cycle freed, then the pages of code the cycle ran. Failing to shrink
+    /// a cache costs memory, nothing else.
     async fn release_memory(&self) {
         if let Err(err) = self.executor.syncer.db.release_memory().await {
             tracing::debug!(
@@ -83,7 +85,8 @@ impl Scheduler {
                 "cannot release the store's caches"
             );
         }
-        trim_heap();
+        memory::trim_heap();
+        memory::release_code_pages();
     }
 
     /// How long to sleep before the next cycle.
@@ -135,7 +138,7 @@ impl Scheduler {
         // Not handed back, the freed pages would add the renders' peak to
         // the pass's: a high-water mark of 76 MiB instead of 67 after a
         // first sync of 100,000 messages.
-        trim_heap();
+        memory::trim_heap();
         let mut wake = plan.next_wake;
         let mut dry = Vec::new();
         for due in plan.due {
@@ -319,18 +322,6 @@ impl Scheduler {
             self.executor.deliver_to_user(prepared).await?;
         }
         Ok(())
-    }
-}
-
-/// Hands the heap that a cycle freed back to the system. glibc keeps freed
-/// memory in its arenas: after the first sync of a large mailbox the daemon
-/// would otherwise idle for days at its peak size.
-fn trim_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointer; it only returns free pages of
-    // glibc's own arenas to the kernel.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
