@@ -133,13 +133,13 @@ fn a_sent_invoice_is_tracked_once_with_its_thread_and_attachment() {
 fn mail_parsed_on_another_thread_is_ingested_as_raw_mail_is() {
     let p = std::sync::Arc::new(pipeline(20));
     let (_dir, store) = store();
+    let now = t("2026-02-13T09:12:00Z");
     let parse = |folder, raw: Vec<u8>| {
         let p = p.clone();
-        std::thread::spawn(move || p.parse(folder, &raw))
+        std::thread::spawn(move || p.parse(folder, &raw, now))
             .join()
             .unwrap()
     };
-    let now = t("2026-02-13T09:12:00Z");
     let invoice = parse(FolderKind::Sent, fixture("invoice-fr-regex.eml"));
     let Ingested::Invoice {
         invoice, number, ..
@@ -193,6 +193,53 @@ fn mail_parsed_on_another_thread_is_ingested_as_raw_mail_is() {
         matches!(unreadable, Ingested::Ignored { .. }),
         "{unreadable:?}"
     );
+}
+
+#[test]
+fn a_reading_made_while_parsing_is_not_kept_past_its_day() {
+    let p = std::sync::Arc::new(pipeline(20));
+    let (_dir, store) = store();
+    let parsed_on = t("2026-02-13T22:00:00Z");
+    let ingested_on = t("2026-02-14T09:00:00Z");
+    p.ingest(
+        &store,
+        FolderKind::Sent,
+        at("Sent", 1),
+        &fixture("invoice-fr-regex.eml"),
+        parsed_on,
+    )
+    .unwrap();
+    // No Date header: "demain" counts from the day the reply is read, and
+    // the parse ran the evening before (Paris: 23:00 on the 13th).
+    let promise = String::from_utf8(reply(
+        "marc@client-a.example.fr",
+        "f42.1@atelier-dupont.example.fr",
+        "unused",
+        "Bonjour, je fais le virement demain.",
+    ))
+    .unwrap()
+    .replace("Date: unused\r\n", "")
+    .into_bytes();
+    let early = {
+        let p = p.clone();
+        std::thread::spawn(move || p.parse(FolderKind::Inbox, &promise, parsed_on))
+            .join()
+            .unwrap()
+    };
+    let read = p
+        .ingest_parsed(
+            &store,
+            FolderKind::Inbox,
+            at("INBOX", 1),
+            early,
+            ingested_on,
+        )
+        .unwrap();
+    let Ingested::Reply { class, date, .. } = read else {
+        panic!("not a reply: {read:?}");
+    };
+    assert_eq!(class, ReplyClass::Promise);
+    assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2026, 2, 15));
 }
 
 #[test]

@@ -232,8 +232,8 @@ fn run_daemon(cli: &Cli, clock: &Clock, once: bool) -> anyhow::Result<ExitCode> 
     let config = load_config(cli)?;
     init_tracing(&config.logging);
     limit_malloc_arenas();
-    // The store has threads of its own; the blocking pool parses fetched
-    // mail, opens the store, reloads the configuration and runs secret
+    // The store and the parser have threads of their own; the blocking
+    // pool opens the store, reloads the configuration and runs secret
     // commands.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

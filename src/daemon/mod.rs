@@ -9,6 +9,7 @@ pub mod db;
 mod memory;
 pub mod notify;
 pub mod outbox;
+mod parser;
 pub mod scheduler;
 pub mod session;
 pub mod settings;
@@ -106,7 +107,7 @@ async fn serve(
     tracing::info!(inbox = folders.inbox, sent = ?folders.sent, drafts = ?folders.drafts, "logged in");
     notify::ready();
 
-    let syncer = Syncer::new(db.clone(), clock);
+    let syncer = Syncer::new(db.clone(), clock)?;
     let worker = LazySession::new(db.clone());
     let mut executor = Executor::new(syncer.clone(), folders.clone(), worker, state_dir);
     executor

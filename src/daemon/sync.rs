@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use super::db::Db;
+use super::parser::Parser;
 use crate::clock::Clock;
 use crate::detect::MailView;
 use crate::mailbox::imap::{HeaderSummary as RawHeaders, RawMessage};
@@ -43,6 +43,7 @@ pub const STOP_KEYWORD: &str = "relance-stop";
 pub struct Syncer {
     pub db: Db,
     pub clock: Clock,
+    parser: Parser,
     /// Two syncs of one folder at once would save their progress out of
     /// order; syncs are serialised.
     lock: Arc<Mutex<()>>,
@@ -67,13 +68,15 @@ impl Synced {
 }
 
 impl Syncer {
-    /// A syncer over `db`, reading "now" from `clock`.
-    pub fn new(db: Db, clock: Clock) -> Syncer {
-        Syncer {
+    /// A syncer over `db`, reading "now" from `clock`, with a thread to
+    /// parse what it fetches.
+    pub fn new(db: Db, clock: Clock) -> anyhow::Result<Syncer> {
+        Ok(Syncer {
             db,
             clock,
+            parser: Parser::spawn()?,
             lock: Arc::new(Mutex::new(())),
-        }
+        })
     }
 
     /// Brings `folder` up to date. Selecting it again each time is also what
@@ -225,8 +228,8 @@ impl Syncer {
             return Ok((0, next));
         }
         // Three stages run at once: IMAP fetches batch after batch of
-        // bodies (then the next chunk's headers), each batch is parsed (and
-        // sent mail detected) on the blocking pool, and the store records
+        // bodies (then the next chunk's headers), each batch is parsed (sent
+        // mail detected, replies read) on the parse thread, and the store records
         // them in order. A fetch waits for no write: a sync is bound by
         // round trips more than by any one of the three. Triage for the
         // whole chunk happened before, so no batch depends on another.
@@ -238,13 +241,7 @@ impl Syncer {
         let fetch = async move {
             for batch in wanted.chunks(BODY_BATCH) {
                 let bodies: Vec<RawMessage> = imap.fetch_bodies(batch).await?;
-                let pipeline = pipeline.clone();
-                let parsing = tokio::task::spawn_blocking(move || {
-                    bodies
-                        .into_iter()
-                        .map(|m| (m.uid, pipeline.parse(kind, &m.raw)))
-                        .collect::<Vec<_>>()
-                });
+                let parsing = self.parser.parse(pipeline.clone(), kind, bodies, now);
                 if ready.send(parsing).await.is_err() {
                     // The store's side failed; its error is the one to tell.
                     return Ok(Vec::new());
@@ -259,7 +256,7 @@ impl Syncer {
         let record = async {
             let mut results = Vec::with_capacity(total);
             while let Some(parsing) = parsed.recv().await {
-                let bodies = parsing.await.context("parsing fetched messages panicked")?;
+                let bodies = parsing.await?;
                 results.extend(self.ingest_bodies(at, bodies, now).await?);
             }
             Ok::<_, anyhow::Error>(results)

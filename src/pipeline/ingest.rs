@@ -106,6 +106,19 @@ pub(super) fn early_sent(p: &Pipeline, view: &MailView<'_>) -> Early {
     Early {
         digests: detected.is_ok().then(|| records::digests(view)),
         detected: Some(detected),
+        reading: None,
+    }
+}
+
+/// INBOX mail, ahead of the store: the reading most clients' replies get.
+/// The user's own answers are read by [`user::answer`], otherwise.
+pub(super) fn early_inbox(p: &Pipeline, view: &MailView<'_>, now: DateTime<Utc>) -> Early {
+    if view.from.as_ref() == Some(&p.config.company.email) {
+        return Early::default();
+    }
+    Early {
+        reading: Some(reply::first_reading(p, view, now)),
+        ..Early::default()
     }
 }
 

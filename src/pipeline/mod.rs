@@ -21,8 +21,9 @@ mod user;
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::classify;
 use crate::compose::{self, Templates};
 use crate::config::Config;
 use crate::detect::{self, MailView};
@@ -151,8 +152,8 @@ pub struct Prepared {
 }
 
 /// A message parsed ahead of [`Pipeline::ingest_parsed`]: parsing (MIME,
-/// base64, charsets), detection and hashing are a third of a first sync's
-/// work, and done on another thread they overlap the store's writes.
+/// base64, charsets), detection, hashing and reading are half of a first
+/// sync's work, and done on another thread they overlap the store's writes.
 pub struct Parsed {
     /// `None`: a message that cannot be read, recorded as such.
     view: Option<MailView<'static>>,
@@ -168,6 +169,10 @@ struct Early {
     /// A detected invoice's attachments, hashed (hex SHA-256), in the
     /// view's order.
     digests: Option<Vec<String>>,
+    /// INBOX mail: the reading of a client with no configured language and
+    /// no reminder sent yet (most readings of a first sync), and the day
+    /// it was read on.
+    reading: Option<(NaiveDate, classify::Reading)>,
 }
 
 type Detected = std::result::Result<detect::DetectedInvoice, detect::NotInvoice>;
@@ -259,16 +264,17 @@ impl Pipeline {
         self.ingest_parsed(store, folder, location, Parsed::new(raw), now)
     }
 
-    /// Parses `raw`, found in `folder`, for [`Pipeline::ingest_parsed`];
-    /// sent mail goes through detection, and a detected invoice's
-    /// attachments are hashed. Needs no store: the daemon runs it off the
-    /// store's thread.
-    pub fn parse(&self, folder: FolderKind, raw: &[u8]) -> Parsed {
+    /// Parses `raw`, found in `folder`, for [`Pipeline::ingest_parsed`] at
+    /// `now`, and does what needs the message alone: detection and the
+    /// attachments' digests for sent mail, a first reading for the INBOX.
+    /// Needs no store: the daemon runs it off the store's thread.
+    pub fn parse(&self, folder: FolderKind, raw: &[u8], now: DateTime<Utc>) -> Parsed {
         let mut parsed = Parsed::new(raw);
-        if folder == FolderKind::Sent
-            && let Some(view) = &parsed.view
-        {
-            parsed.early = ingest::early_sent(self, view);
+        if let Some(view) = &parsed.view {
+            parsed.early = match folder {
+                FolderKind::Sent => ingest::early_sent(self, view),
+                FolderKind::Inbox => ingest::early_inbox(self, view, now),
+            };
         }
         parsed
     }

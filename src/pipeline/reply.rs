@@ -7,6 +7,8 @@ use super::index::Change;
 use super::ingest::{Mail, ignored};
 use super::render::client_config;
 use super::{Ingested, Pipeline, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+
 use crate::calendar::Calendar;
 use crate::classify::{self, LanguageHint};
 use crate::detect::MailView;
@@ -92,7 +94,8 @@ pub(super) fn reply(
 }
 
 /// Classifies the message with the client's language (when configured),
-/// the configured calendar and the text of our own reminders.
+/// the configured calendar and the text of our own reminders; the reading
+/// made while parsing stands when it was made with the same options.
 fn read(
     p: &Pipeline,
     store: &Store,
@@ -100,21 +103,53 @@ fn read(
     client: ClientId,
     known: &[EmailAddress],
 ) -> Result<classify::Reading> {
-    let opts = classify::Options {
-        language: match client_config(&p.config, known).and_then(|c| c.language) {
-            Some(Language::Fr) => LanguageHint::Fr,
-            Some(Language::En) => LanguageHint::En,
-            None => LanguageHint::Auto,
-        },
-        calendar: Some(Calendar::new(p.config.sequence.calendar)),
-        reminders: reminder_texts(store, client)?,
-        today: Some(
-            mail.now
-                .with_timezone(&p.config.company.time_zone)
-                .date_naive(),
-        ),
+    let language = match client_config(&p.config, known).and_then(|c| c.language) {
+        Some(Language::Fr) => LanguageHint::Fr,
+        Some(Language::En) => LanguageHint::En,
+        None => LanguageHint::Auto,
     };
+    let reminders = reminder_texts(store, client)?;
+    let today = today(p, mail.now);
+    if language == LanguageHint::Auto
+        && reminders.is_empty()
+        && let Some((day, reading)) = &mail.early.reading
+        && *day == today
+    {
+        return Ok(reading.clone());
+    }
+    let opts = options(p, language, reminders, today);
     Ok(classify::classify_message(&mail.view.message, &opts))
+}
+
+/// The reading [`read`] gives a client with no configured language and no
+/// reminder sent yet, made from the message alone on `now`'s day.
+pub(super) fn first_reading(
+    p: &Pipeline,
+    view: &MailView<'_>,
+    now: DateTime<Utc>,
+) -> (NaiveDate, classify::Reading) {
+    let today = today(p, now);
+    let opts = options(p, LanguageHint::Auto, Vec::new(), today);
+    (today, classify::classify_message(&view.message, &opts))
+}
+
+fn options(
+    p: &Pipeline,
+    language: LanguageHint,
+    reminders: Vec<String>,
+    today: NaiveDate,
+) -> classify::Options {
+    classify::Options {
+        language,
+        calendar: Some(Calendar::new(p.config.sequence.calendar)),
+        reminders,
+        today: Some(today),
+    }
+}
+
+/// The company's day at `now`.
+fn today(p: &Pipeline, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&p.config.company.time_zone).date_naive()
 }
 
 /// The text of the reminders already sent to the client: a reply that
