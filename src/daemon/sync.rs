@@ -228,11 +228,12 @@ impl Syncer {
             return Ok((0, next));
         }
         // Three stages run at once: IMAP fetches batch after batch of
-        // bodies (then the next chunk's headers), each batch is parsed (sent
-        // mail detected, replies read) on the parse thread, and the store records
-        // them in order. A fetch waits for no write: a sync is bound by
-        // round trips more than by any one of the three. Triage for the
-        // whole chunk happened before, so no batch depends on another.
+        // bodies (then the next chunk's headers), each batch is parsed
+        // (sent mail detected, replies read) on the parse thread, and the
+        // store records them in order. A fetch waits for no write: a sync
+        // is bound by round trips more than by any one of the three. Triage
+        // for the whole chunk happened before, so no batch depends on
+        // another.
         let now = self.clock.now();
         let total = wanted.len();
         let (ready, mut parsed) = tokio::sync::mpsc::channel(BATCHES_AHEAD);
