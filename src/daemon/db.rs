@@ -11,74 +11,19 @@
 //! (several MiB over the classifier's and detection's patterns), and
 //! calls hopping between pool threads would each grow a set of their own.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, PoisonError, RwLock, mpsc};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use anyhow::{Context as _, anyhow};
-use tokio::sync::oneshot;
-
+use super::worker::Worker;
 use crate::pipeline::Pipeline;
 use crate::store::Store;
 
 /// Shared handle on the store and the current pipeline.
 #[derive(Clone)]
 pub struct Db {
-    store: Worker,
+    store: Worker<Store>,
     /// The read-only connection; the store itself when there is none.
-    reader: Worker,
+    reader: Worker<Store>,
     pipeline: Arc<RwLock<Arc<Pipeline>>>,
-}
-
-/// Work for the thread that owns a connection.
-type Job = Box<dyn FnOnce(&Store) + Send>;
-
-/// The way to one connection's thread. The thread ends when the last handle
-/// is dropped (after the calls already queued).
-#[derive(Clone)]
-struct Worker {
-    jobs: mpsc::Sender<Job>,
-}
-
-impl Worker {
-    fn spawn(name: &str, store: Store) -> anyhow::Result<Worker> {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                for job in queue {
-                    job(&store);
-                }
-            })
-            .with_context(|| format!("cannot start the {name} thread"))?;
-        Ok(Worker { jobs })
-    }
-
-    async fn run<T, E>(
-        &self,
-        pipeline: Arc<Pipeline>,
-        f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
-    ) -> anyhow::Result<T>
-    where
-        T: Send + 'static,
-        E: Into<anyhow::Error> + Send + 'static,
-    {
-        let (done, outcome) = oneshot::channel();
-        let job: Job = Box::new(move |store| {
-            // A panic ends this call only; the store's transactions roll
-            // back on unwind, so the connection stays usable.
-            let result = catch_unwind(AssertUnwindSafe(|| f(&pipeline, store).map_err(Into::into)));
-            // The caller may have gone (its task was cancelled).
-            let _ = done.send(result);
-        });
-        self.jobs
-            .send(job)
-            .map_err(|_| anyhow!("the store thread has stopped"))?;
-        match outcome.await {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(anyhow!("a store task panicked")),
-            Err(_) => Err(anyhow!("the store thread has stopped")),
-        }
-    }
 }
 
 impl Db {
@@ -127,7 +72,7 @@ impl Db {
         T: Send + 'static,
         E: Into<anyhow::Error> + Send + 'static,
     {
-        self.store.run(self.pipeline(), f).await
+        run(&self.store, self.pipeline(), f).await
     }
 
     /// [`Db::call`] for work that only reads, on the read-only connection:
@@ -140,7 +85,7 @@ impl Db {
         T: Send + 'static,
         E: Into<anyhow::Error> + Send + 'static,
     {
-        self.reader.run(self.pipeline(), f).await
+        run(&self.reader, self.pipeline(), f).await
     }
 
     /// Hands back the memory both connections cache, before a rest.
@@ -160,4 +105,21 @@ impl Db {
     {
         self.call(move |_, store| f(store)).await
     }
+}
+
+/// Runs `f` with `pipeline` on the thread of `worker`'s connection. A panic
+/// ends this call only: the store's transactions roll back on unwind, so
+/// the connection stays usable.
+async fn run<T, E>(
+    worker: &Worker<Store>,
+    pipeline: Arc<Pipeline>,
+    f: impl FnOnce(&Pipeline, &Store) -> Result<T, E> + Send + 'static,
+) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    E: Into<anyhow::Error> + Send + 'static,
+{
+    worker
+        .call(move |store| f(&pipeline, store).map_err(Into::into))
+        .await?
 }

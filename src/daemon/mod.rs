@@ -18,6 +18,7 @@ pub mod supervisor;
 pub mod sync;
 pub mod transport;
 pub mod watcher;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

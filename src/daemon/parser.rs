@@ -6,39 +6,22 @@
 //! and one thread keeps one set, warm, where the pool's threads each grew
 //! theirs (4–8 MiB more at a first sync's peak, and no faster).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 
-use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use tokio::sync::oneshot;
 
+use super::worker::Worker;
 use crate::mailbox::Uid;
 use crate::mailbox::imap::RawMessage;
 use crate::pipeline::{FolderKind, Parsed, Pipeline};
 
-type Job = Box<dyn FnOnce() + Send>;
-
 /// The way to the parse thread; it ends when the last handle is dropped.
 #[derive(Clone)]
-pub struct Parser {
-    jobs: mpsc::Sender<Job>,
-}
+pub struct Parser(Worker<()>);
 
 impl Parser {
     pub fn spawn() -> anyhow::Result<Parser> {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("relance-parse".to_owned())
-            .spawn(move || {
-                for job in queue {
-                    // A panic loses that batch (its caller hears of it when
-                    // the answer never comes), not the thread.
-                    let _ = catch_unwind(AssertUnwindSafe(job));
-                }
-            })
-            .context("cannot start the parse thread")?;
-        Ok(Parser { jobs })
+        Ok(Parser(Worker::spawn("relance-parse", ())?))
     }
 
     /// Parses `bodies`, found in a folder of `kind`, as `pipeline` does at
@@ -50,19 +33,12 @@ impl Parser {
         bodies: Vec<RawMessage>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = anyhow::Result<Vec<(Uid, Parsed)>>> + Send + 'static {
-        let (done, answer) = oneshot::channel();
-        let job: Job = Box::new(move || {
-            let parsed = bodies
+        self.0.call(move |()| {
+            bodies
                 .into_iter()
                 .map(|m| (m.uid, pipeline.parse(kind, &m.raw, now)))
-                .collect::<Vec<_>>();
-            let _ = done.send(parsed);
-        });
-        let sent = self.jobs.send(job);
-        async move {
-            sent.map_err(|_| anyhow::anyhow!("the parse thread has stopped"))?;
-            answer.await.context("parsing fetched messages panicked")
-        }
+                .collect()
+        })
     }
 }
 
